@@ -1,0 +1,43 @@
+/**
+ * The one explicit list of kinds Skiff understands. Adding a kind means adding
+ * its definition here; nothing registers itself on import.
+ */
+import { apiVersionOf, splitApiVersion, type KindDefinition } from './kind.ts';
+import { GatewayKind } from './istio/networking/gateway.ts';
+
+export const ALL_KINDS: readonly KindDefinition[] = [
+  GatewayKind,
+];
+
+const byGroupKind = new Map<string, KindDefinition>(ALL_KINDS.map((k) => [`${k.group}\u0000${k.kind}`, k]));
+
+export type KindLookup =
+  | { readonly ok: true; readonly kind: KindDefinition; readonly version: string }
+  | { readonly ok: false; readonly message: string };
+
+/** Finds a kind by `apiVersion` and `kind`, with kubectl's wording when it is unknown. */
+export function lookupKind(apiVersion: string, kind: string): KindLookup {
+  const { group, version } = splitApiVersion(apiVersion);
+  const def = byGroupKind.get(`${group}\u0000${kind}`);
+  if (def && def.versions.includes(version)) return { ok: true, kind: def, version };
+  const hint = def
+    ? ` (served versions: ${def.versions.map((v) => apiVersionOf(def.group, v)).join(', ')})`
+    : suggestKind(kind);
+  return { ok: false, message: `no matches for kind "${kind}" in version "${apiVersion}"${hint}` };
+}
+
+/** Finds a kind by the names a CLI user types: `virtualservice`, `virtualservices`, `vs`, `VirtualService.networking.istio.io`. */
+export function findKindByName(name: string): KindDefinition | undefined {
+  const lower = name.toLowerCase();
+  const [base, ...groupParts] = lower.split('.');
+  const group = groupParts.join('.');
+  return ALL_KINDS.find((k) =>
+    (group === '' || k.group === group) &&
+    (k.kind.toLowerCase() === base || k.plural === base || (k.shortNames ?? []).includes(base)));
+}
+
+function suggestKind(kind: string): string {
+  const lower = kind.toLowerCase();
+  const close = ALL_KINDS.find((k) => k.kind.toLowerCase() === lower || k.kind.toLowerCase().startsWith(lower.slice(0, 6)));
+  return close ? `; did you mean ${apiVersionOf(close.group, close.versions[0])} ${close.kind}?` : '';
+}

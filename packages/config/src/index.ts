@@ -1,0 +1,7 @@
+export { parseManifests, type ParsedResource, type ParseResult, type ParseOptions } from './parse/manifests.ts';
+export { type ConfigIssue, type Severity, type SourcePosition, type ResourceRef, IssueCollector, formatIssue, formatResourceRef } from './parse/issue.ts';
+export { decodeValue } from './parse/decode.ts';
+export { validateResource, type Validator } from './validate/index.ts';
+export { readManifestSources, type ManifestSource } from './parse/sources.ts';
+export { validateObject } from './validate/validate-object.ts';
+export * from './store/types.ts';

@@ -3,10 +3,18 @@
  * its definition here; nothing registers itself on import.
  */
 import { apiVersionOf, splitApiVersion, type KindDefinition } from './kind.ts';
-import { GatewayKind } from './istio/networking/gateway.ts';
+import { NETWORKING_KINDS } from './istio/networking/index.ts';
+import { SECURITY_KINDS } from './istio/security/index.ts';
+import { TELEMETRY_KINDS } from './istio/telemetry/index.ts';
+import { INSTALL_KINDS } from './istio/install/index.ts';
+import { KUBE_KINDS } from './kube/index.ts';
 
 export const ALL_KINDS: readonly KindDefinition[] = [
-  GatewayKind,
+  ...NETWORKING_KINDS,
+  ...SECURITY_KINDS,
+  ...TELEMETRY_KINDS,
+  ...INSTALL_KINDS,
+  ...KUBE_KINDS,
 ];
 
 const byGroupKind = new Map<string, KindDefinition>(ALL_KINDS.map((k) => [`${k.group}\u0000${k.kind}`, k]));

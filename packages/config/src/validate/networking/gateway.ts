@@ -1,9 +1,9 @@
 /** Gateway: Istio's ValidateGateway rules (pkg/config/validation). */
 import type { Gateway } from '@skiff/api';
 import type { ResourceObject } from '@skiff/api';
-import type { IssueCollector } from '../parse/issue.ts';
-import { validateNamespaceSlashHost } from './rules/hosts.ts';
-import { validatePortNumber, isSupportedProtocol, SUPPORTED_GATEWAY_PROTOCOLS } from './rules/ports.ts';
+import type { IssueCollector } from '../../parse/issue.ts';
+import { validateNamespaceSlashHost } from '../rules/hosts.ts';
+import { validatePortNumber, isSupportedProtocol, SUPPORTED_GATEWAY_PROTOCOLS } from '../rules/ports.ts';
 
 export function validateGateway(object: ResourceObject, issues: IssueCollector): void {
   const { spec } = object as Gateway;

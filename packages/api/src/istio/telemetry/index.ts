@@ -1,0 +1,5 @@
+/** telemetry.istio.io kinds. */
+import type { KindDefinition } from '../../kind.ts';
+
+export const TELEMETRY_KINDS: readonly KindDefinition[] = [
+];

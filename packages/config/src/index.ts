@@ -5,3 +5,4 @@ export { validateResource, type Validator } from './validate/index.ts';
 export { readManifestSources, type ManifestSource } from './parse/sources.ts';
 export { validateObject } from './validate/validate-object.ts';
 export * from './store/types.ts';
+export { withDefaults } from './defaults/index.ts';

@@ -13,6 +13,7 @@ import { decodeValue, describe, isPlainObject } from './decode.ts';
 import { IssueCollector, issueFieldOf, type ConfigIssue, type ResourceRef, type SourcePosition } from './issue.ts';
 import { locatePath } from './locate.ts';
 import { validateResource } from '../validate/index.ts';
+import { withDefaults } from '../defaults/index.ts';
 
 export interface ParsedResource {
   readonly object: ResourceObject;
@@ -117,7 +118,7 @@ function parseObject(value: unknown, base: FieldPath, at: (path: FieldPath) => S
   report(ref);
   if (issues.hasErrors) return;
   result.resources.push({
-    object: value as ResourceObject,
+    object: withDefaults(lookup.kind, value as ResourceObject),
     definition: lookup.kind,
     source: at(base),
     locate: (path) => at([...base, ...path]),

@@ -21,17 +21,17 @@ const byGroupKind = new Map<string, KindDefinition>(ALL_KINDS.map((k) => [`${k.g
 
 export type KindLookup =
   | { readonly ok: true; readonly kind: KindDefinition; readonly version: string }
-  | { readonly ok: false; readonly message: string };
+  | { readonly ok: false; readonly reason: 'unknown-kind' | 'unknown-version'; readonly message: string };
 
 /** Finds a kind by `apiVersion` and `kind`, with kubectl's wording when it is unknown. */
 export function lookupKind(apiVersion: string, kind: string): KindLookup {
   const { group, version } = splitApiVersion(apiVersion);
   const def = byGroupKind.get(`${group}\u0000${kind}`);
   if (def && def.versions.includes(version)) return { ok: true, kind: def, version };
-  const hint = def
-    ? ` (served versions: ${def.versions.map((v) => apiVersionOf(def.group, v)).join(', ')})`
-    : suggestKind(kind);
-  return { ok: false, message: `no matches for kind "${kind}" in version "${apiVersion}"${hint}` };
+  const message = `no matches for kind "${kind}" in version "${apiVersion}"`;
+  if (!def) return { ok: false, reason: 'unknown-kind', message };
+  const served = def.versions.map((v) => apiVersionOf(def.group, v)).join(', ');
+  return { ok: false, reason: 'unknown-version', message: `${message} (served versions: ${served})` };
 }
 
 /** Finds a kind by the names a CLI user types: `virtualservice`, `virtualservices`, `vs`, `VirtualService.networking.istio.io`. */
@@ -42,10 +42,4 @@ export function findKindByName(name: string): KindDefinition | undefined {
   return ALL_KINDS.find((k) =>
     (group === '' || k.group === group) &&
     (k.kind.toLowerCase() === base || k.plural === base || (k.shortNames ?? []).includes(base)));
-}
-
-function suggestKind(kind: string): string {
-  const lower = kind.toLowerCase();
-  const close = ALL_KINDS.find((k) => k.kind.toLowerCase() === lower || k.kind.toLowerCase().startsWith(lower.slice(0, 6)));
-  return close ? `; did you mean ${apiVersionOf(close.group, close.versions[0])} ${close.kind}?` : '';
 }

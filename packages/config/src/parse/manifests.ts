@@ -8,7 +8,8 @@
  */
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { FieldPath } from '@skiff/common';
-import { lookupKind, type KindDefinition, type ResourceObject } from '@skiff/api';
+import { ALL_KINDS, apiVersionOf, lookupKind, type KindDefinition, type ResourceObject } from '@skiff/api';
+import { closestMatch } from './suggest.ts';
 import { decodeValue, describe, isPlainObject } from './decode.ts';
 import { IssueCollector, issueFieldOf, type ConfigIssue, type ResourceRef, type SourcePosition } from './issue.ts';
 import { locatePath } from './locate.ts';
@@ -109,7 +110,7 @@ function parseObject(value: unknown, base: FieldPath, at: (path: FieldPath) => S
   };
   const lookup = lookupKind(apiVersion as string, kind as string);
   if (!lookup.ok) {
-    issues.error(['kind'], lookup.message);
+    issues.error(['kind'], lookup.reason === 'unknown-kind' ? withKindSuggestion(lookup.message, kind as string) : lookup.message);
     return report(ref);
   }
   if (!isPlainObject(value.metadata)) issues.error(['metadata'], 'metadata is required, with at least a name');
@@ -123,6 +124,12 @@ function parseObject(value: unknown, base: FieldPath, at: (path: FieldPath) => S
     source: at(base),
     locate: (path) => at([...base, ...path]),
   });
+}
+
+function withKindSuggestion(message: string, kind: string): string {
+  const close = closestMatch(kind, ALL_KINDS.map((k) => k.kind));
+  const def = close === undefined ? undefined : ALL_KINDS.find((k) => k.kind === close);
+  return def ? `${message}; did you mean ${apiVersionOf(def.group, def.versions[0])} ${def.kind}?` : message;
 }
 
 function firstLine(message: string): string {

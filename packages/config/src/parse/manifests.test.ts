@@ -1,0 +1,146 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseManifests } from './manifests.ts';
+import { formatIssue } from './issue.ts';
+
+const GATEWAY = `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: app-gateway
+  namespace: backend
+spec:
+  selector:
+    istio: ingressgateway
+  servers:
+  - port:
+      number: 80
+      name: http
+      protocol: HTTP
+    hosts:
+    - "*"
+`;
+
+describe('parseManifests', () => {
+  it('returns a valid object with no issues', () => {
+    const result = parseManifests(GATEWAY, 'gw.yaml');
+    assert.deepEqual(result.issues, []);
+    assert.equal(result.resources.length, 1);
+    assert.equal(result.resources[0].object.metadata.name, 'app-gateway');
+    assert.equal(result.resources[0].definition.kind, 'Gateway');
+    assert.deepEqual(result.resources[0].source, { file: 'gw.yaml', line: 1, column: 1 });
+  });
+
+  it('reports every problem of every document in one run, each with file, line, column and field path', () => {
+    const text = `${GATEWAY.replace('number: 80', 'number: 70000').replace('protocol: HTTP', 'protocol: HTTP\n      colour: blue')}---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: second
+spec:
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: ["bad_host!"]
+`;
+    const { issues, resources } = parseManifests(text, 'two.yaml');
+    assert.equal(resources.length, 0);
+    const lines = issues.map(formatIssue);
+    assert.deepEqual(lines, [
+      'two.yaml:14:7: error: Gateway backend/app-gateway: spec.servers[0].port.colour: unknown field "colour" in istio.networking.v1alpha3.Port',
+      'two.yaml:25:13: error: Gateway second: spec.servers[0].hosts[0]: domain name "bad_host!" invalid (label "bad_host!" invalid)',
+      'two.yaml:24:5: error: Gateway second: spec.servers[0].tls: server must have TLS settings for HTTPS/TLS protocols',
+    ]);
+  });
+
+  it('runs semantic rules only once the structure is valid, then reports them at the field', () => {
+    const { issues } = parseManifests(GATEWAY.replace('number: 80', 'number: 70000'), 'gw.yaml');
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0].field, 'spec.servers[0].port.number');
+    assert.equal(issues[0].source?.line, 11);
+    assert.match(issues[0].message, /port number 70000 must be in the range 1\.\.65535/);
+  });
+
+  it('names the expected type when a field has the wrong one', () => {
+    const { issues } = parseManifests(GATEWAY.replace('number: 80', 'number: eighty'), 'gw.yaml');
+    assert.equal(issues[0].field, 'spec.servers[0].port.number');
+    assert.equal(issues[0].message, 'expected an integer (uint32), got string "eighty"');
+  });
+
+  it('suggests the closest field name for a misspelt one', () => {
+    const { issues } = parseManifests(GATEWAY.replace('selector:', 'selectr:'), 'gw.yaml');
+    assert.equal(issues[0].field, 'spec.selectr');
+    assert.equal(issues[0].source?.line, 7);
+    assert.match(issues[0].message, /unknown field "selectr" in istio.networking.v1alpha3.Gateway; did you mean "selector"\?/);
+  });
+
+  it('reports an unknown kind with kubectl\'s wording', () => {
+    const { issues } = parseManifests('apiVersion: networking.istio.io/v1\nkind: Gatewy\nmetadata: {name: x}\n', 'k.yaml');
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0].field, 'kind');
+    assert.equal(issues[0].source?.line, 2);
+    assert.match(issues[0].message, /^no matches for kind "Gatewy" in version "networking.istio.io\/v1"; did you mean networking.istio.io\/v1 Gateway\?/);
+  });
+
+  it('reports a version the kind does not serve, listing the served ones', () => {
+    const { issues } = parseManifests(GATEWAY.replace('networking.istio.io/v1', 'networking.istio.io/v2'), 'gw.yaml');
+    assert.match(issues[0].message, /served versions: networking.istio.io\/v1, networking.istio.io\/v1beta1, networking.istio.io\/v1alpha3/);
+  });
+
+  it('requires apiVersion, kind and metadata.name', () => {
+    const { issues } = parseManifests('spec: {}\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {}\nspec: {servers: []}\n', 'm.yaml');
+    const fields = issues.map((i) => `${i.source?.line}:${i.field}`);
+    assert.ok(fields.includes('1:apiVersion'), fields.join(' '));
+    assert.ok(fields.includes('1:kind'), fields.join(' '));
+    assert.ok(fields.includes('5:metadata.name'), fields.join(' '));
+  });
+
+  it('reports YAML syntax errors with their position and keeps going with the next document', () => {
+    const text = `apiVersion: v1\nkind: [unclosed\n---\n${GATEWAY}`;
+    const { issues, resources } = parseManifests(text, 'bad.yaml');
+    assert.equal(resources.length, 1);
+    assert.ok(issues.length >= 1);
+    assert.match(issues[0].message, /^YAML syntax error/);
+    assert.equal(issues[0].source?.file, 'bad.yaml');
+    assert.ok((issues[0].source?.line ?? 0) >= 2);
+  });
+
+  it('rejects duplicate keys, which YAML forbids and Kubernetes refuses', () => {
+    const { issues } = parseManifests(GATEWAY.replace('  name: app-gateway\n', '  name: app-gateway\n  name: again\n'), 'dup.yaml');
+    assert.equal(issues.length, 1);
+    assert.match(issues[0].message, /YAML syntax error: Map keys must be unique/);
+  });
+
+  it('skips empty documents and comments between separators', () => {
+    const { issues, resources } = parseManifests(`---\n# nothing here\n---\n${GATEWAY}---\n`, 'e.yaml');
+    assert.deepEqual(issues, []);
+    assert.equal(resources.length, 1);
+    assert.equal(resources[0].source.line, 4);
+  });
+
+  it('reads JSON as well as YAML', () => {
+    const json = JSON.stringify({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'j' }, spec: { servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] } }, null, 2);
+    const { issues, resources } = parseManifests(json, 'gw.json');
+    assert.deepEqual(issues, []);
+    assert.equal(resources[0].object.metadata.name, 'j');
+  });
+
+  it('expands a v1 List into its items, locating errors inside items', () => {
+    const text = `apiVersion: v1\nkind: List\nitems:\n- apiVersion: networking.istio.io/v1\n  kind: Gateway\n  metadata: {name: a}\n  spec:\n    servers:\n    - port: {number: 80, name: http, protocol: HTTP}\n      hosts: ["*"]\n      bogus: true\n`;
+    const { issues } = parseManifests(text, 'list.yaml');
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0].field, 'spec.servers[0].bogus');
+    assert.equal(issues[0].source?.line, 11);
+  });
+
+  it('refuses an alias bomb instead of expanding it', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    const { issues, resources } = parseManifests(bomb.join('\n'), 'bomb.yaml');
+    assert.equal(resources.length, 0);
+    assert.match(issues[0].message, /cannot read document: .*alias/i);
+  });
+
+  it('refuses input over the size limit', () => {
+    const { issues } = parseManifests('a: b\n'.repeat(100), 'big.yaml', { maxBytes: 100 });
+    assert.match(issues[0].message, /larger than 100 bytes/);
+  });
+});

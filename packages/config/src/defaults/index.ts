@@ -7,6 +7,7 @@
 import type { KindDefinition, ResourceObject } from '@skiff/api';
 import { KUBE_DEFAULTS } from './kube.ts';
 import { ISTIO_DEFAULTS } from './istio.ts';
+import { hasSpec } from '../validate/index.ts';
 
 /** Fills defaults into `object` in place. */
 export type Defaulter = (object: ResourceObject) => void;
@@ -15,8 +16,11 @@ const BY_KIND: ReadonlyMap<string, Defaulter> = new Map([...KUBE_DEFAULTS, ...IS
 
 export function withDefaults<T extends ResourceObject>(definition: KindDefinition, object: T): T {
   const defaulter = BY_KIND.get(`${definition.group}/${definition.kind}`);
-  if (!defaulter) return object;
+  const missingSpec = hasSpec(definition) && object.spec == null;
+  if (!defaulter && !missingSpec) return object;
   const copy = structuredClone(object);
-  defaulter(copy);
+  // Consumers may rely on `spec` being present on spec-bearing kinds.
+  if (missingSpec) copy.spec = {};
+  defaulter?.(copy);
   return copy;
 }

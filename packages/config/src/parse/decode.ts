@@ -5,7 +5,9 @@
  * Istio's semantic rules live in `validate/`.
  *
  * The walk never throws on bad input and never recurses deeper than the
- * schema does: free-form `any` fields are not descended into.
+ * schema does: free-form `any` fields are not descended into. Its one edit:
+ * message fields set to null are removed (null means unset), so code past
+ * this boundary sees `undefined`, as the types say.
  */
 import type { FieldPath } from '@skiff/common';
 import { parseDurationMs } from '@skiff/common';
@@ -71,14 +73,20 @@ export function decodeValue(schema: Schema, value: unknown, path: FieldPath, iss
         issues.error(path, `expected a list, got ${describe(value)}`);
         return;
       }
-      value.forEach((item, i) => decodeValue(schema.items, item, [...path, i], issues));
+      value.forEach((item, i) => {
+        if (item === null) issues.error([...path, i], 'list items may not be null');
+        else decodeValue(schema.items, item, [...path, i], issues);
+      });
       return;
     case 'map':
       if (!isPlainObject(value)) {
         issues.error(path, `expected a map, got ${describe(value)}`);
         return;
       }
-      for (const [key, item] of Object.entries(value)) decodeValue(schema.values, item, [...path, key], issues);
+      for (const [key, item] of Object.entries(value)) {
+        if (item === null) issues.error([...path, key], 'map values may not be null');
+        else decodeValue(schema.values, item, [...path, key], issues);
+      }
       return;
     case 'any':
       if (schema.objectOnly && !isPlainObject(value)) issues.error(path, `expected an object, got ${describe(value)}`);
@@ -95,6 +103,11 @@ function decodeMessage(schema: MessageSchema, value: unknown, path: FieldPath, i
   }
   for (const [key, item] of Object.entries(value)) {
     const field = Object.hasOwn(schema.fields, key) ? schema.fields[key] : undefined;
+    if (field && item === null) {
+      // `field:` with no value means unset (as for Kubernetes); drop it so typed code never sees null.
+      delete value[key];
+      continue;
+    }
     if (!field) {
       issues.error([...path, key], unknownFieldMessage(schema, key));
       continue;

@@ -34,16 +34,23 @@ export class IssueCollector {
   readonly raw: { severity: Severity; path: FieldPath; message: string }[] = [];
 
   error(path: FieldPath, message: string): void {
-    this.raw.push({ severity: 'error', path, message });
+    this.raw.push({ severity: 'error', path, message: bounded(message) });
   }
 
   warning(path: FieldPath, message: string): void {
-    this.raw.push({ severity: 'warning', path, message });
+    this.raw.push({ severity: 'warning', path, message: bounded(message) });
   }
 
   get hasErrors(): boolean {
     return this.raw.some((i) => i.severity === 'error');
   }
+}
+
+const MAX_MESSAGE = 600;
+
+/** Messages quote user input; a 5 MB host name must not become a 5 MB error line. */
+function bounded(message: string): string {
+  return message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE - 25)}... (${message.length - MAX_MESSAGE + 25} more characters)`;
 }
 
 /** `file.yaml:12:7: error: VirtualService default/reviews: spec.http[0].route[1].weight: message` */

@@ -27,5 +27,11 @@ const BY_GROUP: ReadonlyMap<string, ReadonlyMap<string, Validator>> = new Map([
 
 export function validateResource(definition: KindDefinition, object: ResourceObject, issues: IssueCollector): void {
   validateObjectMeta(definition, object, issues);
-  BY_GROUP.get(definition.group)?.get(definition.kind)?.(object, issues);
+  const validator = BY_GROUP.get(definition.group)?.get(definition.kind);
+  // A spec-bearing object written without `spec` is validated as an empty spec, as Istio does.
+  if (validator) validator(hasSpec(definition) && object.spec == null ? { ...object, spec: {} } : object, issues);
+}
+
+export function hasSpec(definition: KindDefinition): boolean {
+  return Object.hasOwn(definition.schema.fields, 'spec');
 }

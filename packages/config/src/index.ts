@@ -6,3 +6,4 @@ export { readManifestSources, type ManifestSource } from './parse/sources.ts';
 export { validateObject } from './validate/validate-object.ts';
 export * from './store/types.ts';
 export { withDefaults } from './defaults/index.ts';
+export { createMemoryStore, type MemoryStoreOptions, parseLabelSelector, matchesLabelSelector, type LabelSelector } from './store/index.ts';

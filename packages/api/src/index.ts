@@ -8,3 +8,4 @@ export * from './istio/telemetry/index.ts';
 export * from './istio/install/index.ts';
 export * as kube from './kube/index.ts';
 export { KUBE_KINDS } from './kube/index.ts';
+export * from './type-urls.ts';

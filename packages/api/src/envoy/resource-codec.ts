@@ -1,0 +1,80 @@
+/**
+ * Encode and decode google.protobuf.Any by type URL, against the Envoy v3
+ * protos shipped in @grpc/grpc-js-xds. Resources and typed_config payloads
+ * are plain objects with proto field names (snake_case). A nested Any may be
+ * given packed ({type_url, value}) or in JSON form ({'@type': url, ...fields});
+ * decoding always expands nested Anys to the JSON form, like Envoy's
+ * config_dump. The protos are parsed once, on first use.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import protobuf from 'protobufjs';
+import { messageNameOf } from '../type-urls.ts';
+import type { Any } from './discovery-types.ts';
+import { PROTO_INCLUDE_DIRS, RESOURCE_PROTO_FILES } from './proto-paths.ts';
+
+/** A resource or config message in proto-field-name object form. */
+export type WireMessage = { readonly [field: string]: unknown };
+
+let root: protobuf.Root | undefined;
+
+function loadRoot(): protobuf.Root {
+  if (root) return root;
+  const r = new protobuf.Root();
+  r.resolvePath = (_origin, target) => {
+    for (const dir of PROTO_INCLUDE_DIRS) {
+      const candidate = join(dir, target);
+      if (existsSync(candidate)) return candidate;
+    }
+    return target;
+  };
+  r.loadSync([...RESOURCE_PROTO_FILES], { keepCase: true });
+  r.resolveAll();
+  root = r;
+  return r;
+}
+
+const typeCache = new Map<string, protobuf.Type | null>();
+
+function typeFor(typeUrl: string): protobuf.Type | null {
+  let type = typeCache.get(typeUrl);
+  if (type === undefined) {
+    const found = loadRoot().lookup(messageNameOf(typeUrl));
+    type = found instanceof protobuf.Type ? found : null;
+    typeCache.set(typeUrl, type);
+  }
+  return type;
+}
+
+/** Whether the loaded protos define the message a type URL names. */
+export function isKnownTypeUrl(typeUrl: string): boolean {
+  return typeFor(typeUrl) !== null;
+}
+
+function requireType(typeUrl: string): protobuf.Type {
+  const type = typeFor(typeUrl);
+  if (!type) throw new TypeError(`Unable to find a message type for type URL '${typeUrl}'`);
+  return type;
+}
+
+/** Serializes `message` as the type `typeUrl` names. Unknown fields are dropped, as protobuf does. */
+export function encodeMessage(typeUrl: string, message: WireMessage): Uint8Array {
+  const type = requireType(typeUrl);
+  return type.encode(type.fromObject(message as Record<string, unknown>)).finish();
+}
+
+export function encodeAny(typeUrl: string, message: WireMessage): Any {
+  return { type_url: typeUrl, value: encodeMessage(typeUrl, message) };
+}
+
+const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, bytes: String, defaults: false, oneofs: true, json: true };
+
+/** Parses an Any into its message object; nested Anys come back as `{'@type': url, ...}`. */
+export function decodeAny(any: Any): WireMessage {
+  return decodeMessage(any.type_url, any.value);
+}
+
+export function decodeMessage(typeUrl: string, bytes: Uint8Array): WireMessage {
+  const type = requireType(typeUrl);
+  return type.toObject(type.decode(bytes), TO_OBJECT);
+}

@@ -7,3 +7,4 @@ export { validateObject } from './validate/validate-object.ts';
 export * from './store/types.ts';
 export { withDefaults } from './defaults/index.ts';
 export { createMemoryStore, type MemoryStoreOptions, parseLabelSelector, matchesLabelSelector, type LabelSelector } from './store/index.ts';
+export { openSqliteStore, type SqliteStoreOptions } from './store/index.ts';

@@ -6,3 +6,4 @@
 export * from './types.ts';
 export { createMemoryStore, type MemoryStoreOptions } from './memory/memory-store.ts';
 export { parseLabelSelector, matchesLabelSelector, type LabelSelector, type LabelRequirement, type LabelOperator } from './label-selector.ts';
+export { openSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';

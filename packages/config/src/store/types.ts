@@ -99,6 +99,8 @@ export const StoreErrorCode = {
   Gone: 'SKIFF_ERR_GONE',
   Corrupt: 'SKIFF_ERR_STORE_CORRUPT',
   Closed: 'SKIFF_ERR_STORE_CLOSED',
+  /** A durable store could not take the write lock within its busy timeout (another process held it). */
+  Busy: 'SKIFF_ERR_STORE_BUSY',
 } as const;
 
 export function kindRefOf(definition: KindDefinition): KindRef {

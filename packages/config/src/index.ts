@@ -7,4 +7,5 @@ export { validateObject } from './validate/validate-object.ts';
 export * from './store/types.ts';
 export { withDefaults } from './defaults/index.ts';
 export { createMemoryStore, type MemoryStoreOptions, parseLabelSelector, matchesLabelSelector, type LabelSelector } from './store/index.ts';
+export * as analysis from './analyze/index.ts';
 export { openSqliteStore, type SqliteStoreOptions } from './store/index.ts';

@@ -9,7 +9,7 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock, isSkiffError, type Clock, type SkiffError } from '@skiff/common';
-import type { ResourceObject } from '@skiff/api';
+import { GATEWAY, gateway, keyOf } from './testdata/gateway-fixtures.ts';
 import { StoreErrorCode, type ConfigStore, type WatchEvent, type WatchOptions } from './types.ts';
 
 export interface ConformanceOpenOptions {
@@ -18,24 +18,11 @@ export interface ConformanceOpenOptions {
   readonly historyLimit: number;
 }
 
+export { GATEWAY, gateway, keyOf };
+
 export type OpenStore = (options: ConformanceOpenOptions) => ConfigStore | Promise<ConfigStore>;
 
-export const GATEWAY = { group: 'networking.istio.io', kind: 'Gateway' } as const;
 const START = Date.UTC(2025, 0, 2, 3, 4, 5, 678);
-
-export function gateway(name: string, options: { namespace?: string; labels?: Record<string, string>; host?: string; apiVersion?: string } = {}): ResourceObject {
-  return {
-    apiVersion: options.apiVersion ?? 'networking.istio.io/v1',
-    kind: 'Gateway',
-    metadata: { name, ...(options.namespace ? { namespace: options.namespace } : {}), ...(options.labels ? { labels: options.labels } : {}) },
-    spec: {
-      selector: { istio: 'ingressgateway' },
-      servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [options.host ?? '*'] }],
-    },
-  };
-}
-
-export const keyOf = (name: string, namespace = 'default') => ({ ...GATEWAY, namespace, name });
 
 async function rejects(promise: Promise<unknown>, code: string, message?: string | RegExp): Promise<SkiffError> {
   try {

@@ -20,7 +20,7 @@ export function withDefaults<T extends ResourceObject>(definition: KindDefinitio
   if (!defaulter && !missingSpec) return object;
   const copy = structuredClone(object);
   // Consumers may rely on `spec` being present on spec-bearing kinds.
-  if (missingSpec) copy.spec = {};
+  if (missingSpec) (copy as ResourceObject).spec = {};
   defaulter?.(copy);
   return copy;
 }

@@ -52,7 +52,6 @@ export const analyzeCommand: Command<Flags> = {
     }
     const format = (flags.output ?? 'text').toLowerCase() as analysis.OutputFormat;
     if (!FORMATS.includes(format)) throw new UsageError(`${flags.output} not a valid option for format; use one of ${FORMATS.join(', ')}`);
-    if (flags['all-namespaces'] && flags.namespace) throw new UsageError('-A and -n cannot be used together');
     const paths = [...(flags.filename ?? []), ...args];
     if (paths.length === 0) throw new UsageError('must specify files to analyze with -f (a file, a directory, or - for stdin)');
     const suppressions: analysis.Suppression[] = [];

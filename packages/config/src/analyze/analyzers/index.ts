@@ -6,18 +6,38 @@
  *  1. If its message is new, add it to ../messages.yaml (Istio's wording and
  *     code) and run `./node_modules/.bin/node tools/gen-analysis-messages.ts`.
  *  2. Write `analyzers/<kind>/<check>.ts` exporting an `Analyzer`: Istio's name,
- *     a one-line description, its input kinds (KindDefinitions from @skiff/api
- *     or the refs in ../kinds.ts), and `analyze(ctx)`, which reads
- *     `ctx.list(kind)`, `ctx.get(...)`, `ctx.services.lookup(host, ns)` and
- *     `ctx.workloads`, and calls `ctx.report(Message, resource, fieldPath, ...args)`
- *     with the path of the field at fault so the message carries its line.
- *  3. Append it below, and add a table test beside it (`<check>.test.ts`, cases
- *     in testdata/<case>.yaml → expected [code, resource] pairs; see
+ *     a one-line description, its input kinds (KindDefinitions from @skiff/api),
+ *     and `analyze(ctx)`, which reads `ctx.list(kind)`, `ctx.get(kind, ns, name)`,
+ *     `ctx.services.lookup(host, ns)` and `ctx.workloads`, and calls
+ *     `ctx.report(Message, resource, fieldPath, ...args)` with the path of the
+ *     field at fault, so the message carries that field's line.
+ *  3. Append it below, and add a table test beside it (`<check>.test.ts` with
+ *     cases in testdata/<case>.yaml → expected [code, "Kind ns/name"] pairs, via
  *     ../analyzer-test-grid.ts), including cases that must report nothing.
  */
 import type { Analyzer } from '../analyzer.ts';
+import { unknownAnnotationAnalyzer } from './annotations/unknown-annotation.ts';
+import { gatewaySecretAnalyzer } from './gateway/secret.ts';
+import { gatewaySelectorAnalyzer } from './gateway/selector.ts';
+import { injectionAnalyzer } from './injection/injection.ts';
 import { schemaValidationAnalyzer } from './schema/validation.ts';
+import { portNameAnalyzer } from './service/port-name.ts';
+import { sidecarSelectorAnalyzer } from './sidecar/selector.ts';
+import { conflictingMeshGatewayHostsAnalyzer } from './virtualservice/conflicting-mesh-gateway-hosts.ts';
+import { destinationHostAnalyzer } from './virtualservice/destination-hosts.ts';
+import { destinationRuleAnalyzer } from './virtualservice/destination-rules.ts';
+import { virtualServiceGatewayAnalyzer } from './virtualservice/gateways.ts';
 
 export const ALL_ANALYZERS: readonly Analyzer[] = [
   schemaValidationAnalyzer,
+  unknownAnnotationAnalyzer,
+  gatewaySelectorAnalyzer,
+  gatewaySecretAnalyzer,
+  injectionAnalyzer,
+  portNameAnalyzer,
+  sidecarSelectorAnalyzer,
+  conflictingMeshGatewayHostsAnalyzer,
+  destinationHostAnalyzer,
+  destinationRuleAnalyzer,
+  virtualServiceGatewayAnalyzer,
 ];

@@ -62,10 +62,11 @@ function parseDocument(doc: Document.Parsed, lineCounter: LineCounter, file: str
   const at = (path: FieldPath): SourcePosition => ({ file, ...locatePath(doc, lineCounter, path) });
   const start = at([]);
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      const pos = lineCounter.linePos(e.pos[0]);
-      result.issues.push({ severity: 'error', field: '', message: `YAML syntax error: ${firstLine(e.message)}`, source: { file, line: pos.line, column: pos.col } });
-    }
+    // Later syntax errors in a document almost always cascade from the first; report that one.
+    const [first, ...rest] = doc.errors;
+    const pos = lineCounter.linePos(first.pos[0]);
+    const more = rest.length > 0 ? ` (and ${rest.length} more in this document, likely caused by it)` : '';
+    result.issues.push({ severity: 'error', field: '', message: `YAML syntax error: ${firstLine(first.message)}${more}`, source: { file, line: pos.line, column: pos.col } });
     return;
   }
   let value: unknown;

@@ -1,0 +1,78 @@
+/**
+ * One proxy's state for one resource type on one stream: what it subscribed
+ * to, what the server last sent (nonce, version, content), what it last
+ * ACKed, and the NACK it last sent. `status` is the column `proxy-status`
+ * prints: NOT SENT, SYNCED, STALE (sent, not yet ACKed) or NACK.
+ */
+import type { WatchedResource } from './types.ts';
+
+export type SyncState = 'SYNCED' | 'STALE' | 'NOT SENT' | 'NACK';
+
+export interface NackRecord {
+  readonly typeUrl: string;
+  /** Nonce and version of the response the proxy rejected. */
+  readonly nonce: string;
+  readonly version: string;
+  readonly resourceNames: readonly string[];
+  /** Envoy's error_detail.message, verbatim. */
+  readonly message: string;
+  readonly code: number;
+  readonly atMs: number;
+}
+
+const RECENT_NONCES = 16;
+
+export class TypeWatch implements WatchedResource {
+  readonly typeUrl: string;
+  isWildcard = false;
+  readonly names = new Set<string>();
+
+  sentNonce: string | undefined;
+  sentVersion: string | undefined;
+  sentAtMs: number | undefined;
+  sentNames: readonly string[] = [];
+  /** State of the world: digest of the last response's content. */
+  sentSetHash: string | undefined;
+  /** Delta: name → version the proxy has been sent (what it holds, or rejected). */
+  readonly known = new Map<string, string>();
+
+  ackedNonce: string | undefined;
+  ackedVersion: string | undefined;
+  ackedAtMs: number | undefined;
+  nack: NackRecord | undefined;
+  /** nonce → version of recent responses, so a late ACK (one overtaken by a newer push) still records what the proxy applied. */
+  readonly #recent = new Map<string, string>();
+
+  constructor(typeUrl: string) {
+    this.typeUrl = typeUrl;
+  }
+
+  get status(): SyncState {
+    if (this.sentNonce === undefined) return 'NOT SENT';
+    if (this.nack !== undefined && this.nack.nonce === this.sentNonce) return 'NACK';
+    if (this.ackedNonce === this.sentNonce) return 'SYNCED';
+    return 'STALE';
+  }
+
+  onSent(nonce: string, version: string, atMs: number): void {
+    this.sentNonce = nonce;
+    this.sentVersion = version;
+    this.sentAtMs = atMs;
+    this.#recent.set(nonce, version);
+    if (this.#recent.size > RECENT_NONCES) this.#recent.delete(this.#recent.keys().next().value as string);
+  }
+
+  /** The version sent with a recent nonce; undefined for a nonce this stream never sent (or long ago). */
+  versionOf(nonce: string): string | undefined {
+    return this.#recent.get(nonce);
+  }
+
+  /** Replaces the named subscription; returns the names that are new. */
+  setNames(names: Iterable<string>): string[] {
+    const next = new Set(names);
+    const added = [...next].filter((n) => !this.names.has(n));
+    this.names.clear();
+    for (const n of next) this.names.add(n);
+    return added;
+  }
+}

@@ -1,0 +1,2 @@
+export { FakeAdsClient, type FakeAdsClientOptions, type ReceivedResponse, type AckDecision, type AdsProtocol } from './fake-ads-client.ts';
+export { FakeMesh, fakeGenerators, sidecarId, type FakeEntry, type FakeMeshState } from './fake-mesh.ts';

@@ -63,7 +63,9 @@ describe('skiff CLI', () => {
     const lines = io.err().trim().split('\n');
     assert.deepEqual(lines, [
       'bad.yaml:8:5: error: Gateway backend/app-gateway: spec.servers[0].hostz: unknown field "hostz" in istio.networking.v1alpha3.Server; did you mean "hosts"?',
-      'Error: 1 error found',
+      'bad.yaml:7:5: error: Gateway backend/app-gateway: spec.servers[0].hosts: server config must contain at least one host',
+      'bad.yaml:7:12: error: Gateway backend/app-gateway: spec.servers[0].port.number: port number 0 must be in the range 1..65535',
+      'Error: 3 errors found',
     ]);
   });
 

@@ -119,7 +119,7 @@ function decodeMessage(schema: MessageSchema, value: unknown, path: FieldPath, i
   }
   for (const group of schema.oneofs ?? []) {
     const set = group.filter((f) => value[f] !== undefined && value[f] !== null);
-    if (set.length > 1) issues.error(path, `only one of ${group.join(', ')} may be set, found ${set.join(' and ')}`);
+    if (set.length > 1) issues.error(path, `only one of ${group.join(', ')} may be set, found ${set.join(' and ')}`, { typesIntact: true });
   }
 }
 

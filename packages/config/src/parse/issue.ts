@@ -29,12 +29,20 @@ export interface ConfigIssue {
   readonly resource?: ResourceRef;
 }
 
+export interface RawIssue {
+  readonly severity: Severity;
+  readonly path: FieldPath;
+  readonly message: string;
+  readonly typesIntact?: boolean;
+}
+
 /** Collects problems during a walk; paths are kept raw until the source positions are known. */
 export class IssueCollector {
-  readonly raw: { severity: Severity; path: FieldPath; message: string }[] = [];
+  readonly raw: RawIssue[] = [];
 
-  error(path: FieldPath, message: string): void {
-    this.raw.push({ severity: 'error', path, message: bounded(message) });
+  /** `typesIntact`: the value still has the types the schema promises (a oneof conflict), so later checks may read it. */
+  error(path: FieldPath, message: string, options: { typesIntact?: boolean } = {}): void {
+    this.raw.push({ severity: 'error', path, message: bounded(message), ...(options.typesIntact ? { typesIntact: true } : {}) });
   }
 
   warning(path: FieldPath, message: string): void {

@@ -46,17 +46,48 @@ spec:
     const lines = issues.map(formatIssue);
     assert.deepEqual(lines, [
       'two.yaml:14:7: error: Gateway backend/app-gateway: spec.servers[0].port.colour: unknown field "colour" in istio.networking.v1alpha3.Port',
+      'two.yaml:11:7: error: Gateway backend/app-gateway: spec.servers[0].port.number: port number 70000 must be in the range 1..65535',
       'two.yaml:25:13: error: Gateway second: spec.servers[0].hosts[0]: domain name "bad_host!" invalid (label "bad_host!" invalid)',
       'two.yaml:24:5: error: Gateway second: spec.servers[0].tls: server must have TLS settings for HTTPS/TLS protocols',
     ]);
   });
 
-  it('runs semantic rules only once the structure is valid, then reports them at the field', () => {
+  it('reports semantic problems at their field', () => {
     const { issues } = parseManifests(GATEWAY.replace('number: 80', 'number: 70000'), 'gw.yaml');
     assert.equal(issues.length, 1);
     assert.equal(issues[0].field, 'spec.servers[0].port.number');
     assert.equal(issues[0].source?.line, 11);
     assert.match(issues[0].message, /port number 70000 must be in the range 1\.\.65535/);
+  });
+
+  it('still runs semantic rules on the rest of an object whose structure has errors, without repeating the bad field', () => {
+    const text = GATEWAY.replace('number: 80', 'number: "80"').replace('- "*"', '- "*"\n  - port: {number: 70000, name: http2, protocol: HTTP}\n    hosts: ["*"]');
+    const { issues } = parseManifests(text, 'gw.yaml');
+    assert.deepEqual(issues.map((i) => `${i.source?.line} ${i.field}: ${i.message}`), [
+      '11 spec.servers[0].port.number: expected an integer (uint32), got string "80"',
+      '16 spec.servers[1].port.number: port number 70000 must be in the range 1..65535',
+    ]);
+  });
+
+  it('does not report what removing a mistyped field would cause (a weight sum, an empty parent)', () => {
+    const text = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: user-service}
+spec:
+  hosts: [user-service]
+  http:
+  - route:
+    - destination: {host: user-service, subset: v1}
+      weight: "90"
+    - destination: {host: user-service, subset: v2}
+      weight: 10
+    timeout: 10q
+`;
+    const { issues } = parseManifests(text, 'vs.yaml');
+    assert.deepEqual(issues.map((i) => `${i.source?.line} ${i.field}: ${i.message}`), [
+      '9 spec.http[0].route[0].weight: expected an integer (int32), got string "90"',
+      '12 spec.http[0].timeout: expected a duration such as "5s", "100ms" or "1m", got string "10q"',
+    ]);
   });
 
   it('names the expected type when a field has the wrong one', () => {

@@ -10,10 +10,10 @@ import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { FieldPath } from '@skiff/common';
 import { ALL_KINDS, apiVersionOf, lookupKind, type KindDefinition, type ResourceObject } from '@skiff/api';
 import { closestMatch } from './suggest.ts';
-import { decodeValue, describe, isPlainObject } from './decode.ts';
+import { describe, isPlainObject } from './decode.ts';
 import { IssueCollector, issueFieldOf, type ConfigIssue, type ResourceRef, type SourcePosition } from './issue.ts';
 import { locatePath } from './locate.ts';
-import { validateResource } from '../validate/index.ts';
+import { checkObject } from '../validate/check-object.ts';
 import { withDefaults } from '../defaults/index.ts';
 
 export interface ParsedResource {
@@ -115,8 +115,7 @@ function parseObject(value: unknown, base: FieldPath, at: (path: FieldPath) => S
     return report(ref);
   }
   if (!isPlainObject(value.metadata)) issues.error(['metadata'], 'metadata is required, with at least a name');
-  decodeValue(lookup.kind.schema, value, [], issues);
-  if (!issues.hasErrors) validateResource(lookup.kind, value as ResourceObject, issues);
+  checkObject(lookup.kind, value as ResourceObject, issues);
   report(ref);
   if (issues.hasErrors) return;
   result.resources.push({

@@ -4,9 +4,9 @@
  * with field paths but no line numbers.
  */
 import { lookupKind, type ResourceObject } from '@skiff/api';
-import { decodeValue, isPlainObject } from '../parse/decode.ts';
+import { isPlainObject } from '../parse/decode.ts';
 import { IssueCollector, issueFieldOf, type ConfigIssue, type ResourceRef } from '../parse/issue.ts';
-import { validateResource } from './index.ts';
+import { checkObject } from './check-object.ts';
 
 export function validateObject(object: unknown): ConfigIssue[] {
   const issues = new IssueCollector();
@@ -28,8 +28,7 @@ export function validateObject(object: unknown): ConfigIssue[] {
       if (!lookup.ok) issues.error(['kind'], lookup.message);
       else {
         if (!isPlainObject(object.metadata)) issues.error(['metadata'], 'metadata is required, with at least a name');
-        decodeValue(lookup.kind.schema, object, [], issues);
-        if (!issues.hasErrors) validateResource(lookup.kind, object as ResourceObject, issues);
+        checkObject(lookup.kind, object as ResourceObject, issues);
       }
     }
   }

@@ -128,7 +128,7 @@ export const OutlierDetection = message('istio.networking.v1alpha3.OutlierDetect
   baseEjectionTime: duration(),
   maxEjectionPercent: int32(),
   minHealthPercent: int32(),
-}, { deprecated: { consecutiveErrors: 'use consecutive5xxErrors (or consecutiveGatewayErrors for 502, 503 and 504 only) instead' } });
+});  // consecutiveErrors' deprecation is warned by validate/networking/traffic-policy.ts, in Istio's words
 export type OutlierDetection = Infer<typeof OutlierDetection>;
 
 export const ClientTLSMode = enumOf('istio.networking.v1alpha3.ClientTLSSettings.TLSmode',

@@ -81,7 +81,6 @@ const cases: Case[] = [
     outlierDetection: {consecutiveErrors: 1, interval: 1s, baseEjectionTime: 3m, maxEjectionPercent: 100}
 `,
     issues: [
-      { line: 10, field: 'spec.trafficPolicy.outlierDetection.consecutiveErrors', severity: 'warning', message: 'consecutiveErrors is deprecated: use consecutive5xxErrors (or consecutiveGatewayErrors for 502, 503 and 504 only) instead' },
       { line: 10, field: 'spec.trafficPolicy.outlierDetection.consecutiveErrors', severity: 'warning', message: 'outlier detection consecutive errors is deprecated, use consecutiveGatewayErrors or consecutive5xxErrors instead' },
     ],
   },

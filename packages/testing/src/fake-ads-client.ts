@@ -209,7 +209,14 @@ export class FakeAdsClient {
     const method = (this.protocol === 'sotw' ? def.StreamAggregatedResources : def.DeltaAggregatedResources) as MethodDefinition<object, object>;
     const stream = this.#client.makeBidiStreamRequest(method.path, method.requestSerialize, method.responseDeserialize) as unknown as Stream;
     stream.on('data', (message: DiscoveryResponse | DeltaDiscoveryResponse) => {
-      if (stream === this.#stream) this.#onResponse(message);
+      if (stream !== this.#stream) return;
+      try {
+        this.#onResponse(message);
+      } catch (err) {
+        // A throwing `decide` or an undecodable resource fails the waiting test instead of vanishing.
+        this.#streamError = err as Error;
+        this.#notify();
+      }
     });
     stream.on('error', (err: Error & { code?: number }) => {
       // Cancelling our own stream (reconnect, close) is not a failure.

@@ -1,0 +1,10 @@
+export { type Proxy, type ProxyType, parseProxyNode } from './model/proxy.ts';
+export { XdsServer, type XdsServerOptions, type PushStatus, pushOrder } from './xds/xds-server.ts';
+export { GeneratorRegistry } from './xds/generator-registry.ts';
+export type { Generator, GeneratorEntry, GenerateRequest, WatchedResource, XdsResource } from './xds/types.ts';
+export { type PushRequest, mergePushRequests } from './xds/push-request.ts';
+export { Debouncer, ISTIO_DEBOUNCE, type DebounceOptions } from './xds/debounce.ts';
+export { type SyncStatus, type NackStatus } from './xds/sync-status.ts';
+export { type SyncState, type NackRecord } from './xds/type-watch.ts';
+export { XdsMetrics } from './xds/metrics.ts';
+export { MonitoringServer, MONITORING_PORT } from './xds/debug/monitoring-server.ts';

@@ -5,8 +5,8 @@
  * `npm start` stays true to what Skiff can do today.
  */
 import { fileURLToPath } from 'node:url';
-import { formatIssue, parseManifests, readManifestSources } from '@skiff/config';
 import type { Command } from '../../command.ts';
+import { checkManifests } from '../validate/check-manifests.ts';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../../../../examples/demo/', import.meta.url));
 
@@ -22,17 +22,7 @@ export const upCommand: Command<{ demo?: boolean; 'data-dir'?: string }> = {
     io.stdout.write('Skiff local cluster\n');
     io.stdout.write('  The runtime (store, control plane, proxies, gateways) is not built yet: see issue #5.\n');
     if (flags.demo) {
-      const sources = await readManifestSources([DEMO_DIR], { cwd: io.cwd });
-      let objects = 0;
-      let errors = 0;
-      for (const source of sources) {
-        const result = parseManifests(source.text, source.file);
-        objects += result.resources.length;
-        for (const issue of result.issues) {
-          if (issue.severity === 'error') errors++;
-          io.stderr.write(`${formatIssue(issue)}\n`);
-        }
-      }
+      const { objects, errors } = await checkManifests([DEMO_DIR], io);
       io.stdout.write(`  Demo manifests (${DEMO_DIR}): ${objects} objects, ${errors === 0 ? 'all valid' : `${errors} errors`}.\n`);
       if (errors > 0) return 1;
     }

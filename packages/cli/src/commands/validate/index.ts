@@ -1,6 +1,6 @@
 /** `skiff validate -f FILE|DIR|-`: schema and Istio validation of manifests, every error in one run. */
-import { formatIssue, parseManifests, readManifestSources } from '@skiff/config';
 import type { Command } from '../../command.ts';
+import { checkManifests } from './check-manifests.ts';
 
 interface Flags { filename?: string[] }
 
@@ -17,17 +17,7 @@ export const validateCommand: Command<Flags> = {
       io.stderr.write('error: must specify one of -f or --filename\n');
       return 2;
     }
-    const sources = await readManifestSources(flags.filename, { cwd: io.cwd, stdin: io.stdin });
-    let errors = 0;
-    let objects = 0;
-    for (const source of sources) {
-      const result = parseManifests(source.text, source.file);
-      objects += result.resources.length;
-      for (const issue of result.issues) {
-        if (issue.severity === 'error') errors++;
-        io.stderr.write(`${formatIssue(issue)}\n`);
-      }
-    }
+    const { objects, errors } = await checkManifests(flags.filename, io);
     if (errors > 0) {
       io.stderr.write(`Error: ${errors} error${errors === 1 ? '' : 's'} found\n`);
       return 1;

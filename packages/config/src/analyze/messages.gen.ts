@@ -592,6 +592,36 @@ export const MultiClusterInconsistentService: MessageType<[serviceName: string, 
   args: [{ name: "serviceName", type: "string" }, { name: "namespace", type: "string" }, { name: "clusters", type: "[]string" }, { name: "error", type: "string" }],
 };
 
+/** IST0173 (Error): Subsets in DestinationRule not select any Pods. */
+export const DestinationRuleSubsetNotSelectPods: MessageType<[subset: string]> = {
+  code: "IST0173",
+  name: "DestinationRuleSubsetNotSelectPods",
+  level: "Error",
+  description: "Subsets in DestinationRule not select any Pods.",
+  template: "The Subset %s defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).",
+  args: [{ name: "subset", type: "string" }],
+};
+
+/** IST0174 (Warning): Host defined in the DestinationRule does not match any services in the mesh. */
+export const UnknownDestinationRuleHost: MessageType<[host: string]> = {
+  code: "IST0174",
+  name: "UnknownDestinationRuleHost",
+  level: "Warning",
+  description: "Host defined in the DestinationRule does not match any services in the mesh.",
+  template: "The host %s defined in the DestinationRule does not match any services in the mesh.",
+  args: [{ name: "host", type: "string" }],
+};
+
+/** SKF0001 (Error): A DestinationRule's TLS mode disagrees with the PeerAuthentication in force at the destination, so the connection is reset. */
+export const DestinationRuleTLSConflictsWithPeerAuthentication: MessageType<[destinationrule: string, mode: string, host: string, scope: string, peerauthentication: string, peermode: string, workloads: readonly string[], host2: string, clientnamespaces: readonly string[], fix: string]> = {
+  code: "SKF0001",
+  name: "DestinationRuleTLSConflictsWithPeerAuthentication",
+  level: "Error",
+  description: "A DestinationRule's TLS mode disagrees with the PeerAuthentication in force at the destination, so the connection is reset.",
+  template: "DestinationRule %s sets TLS mode %s for host %s%s, but PeerAuthentication %s sets mTLS mode %s on the destination workloads %v. Clients of %s in namespaces %v get connection resets (503 UF/URX: upstream connect error or disconnect/reset before headers). %s",
+  args: [{ name: "destinationrule", type: "string" }, { name: "mode", type: "string" }, { name: "host", type: "string" }, { name: "scope", type: "string" }, { name: "peerauthentication", type: "string" }, { name: "peermode", type: "string" }, { name: "workloads", type: "[]string" }, { name: "host2", type: "string" }, { name: "clientnamespaces", type: "[]string" }, { name: "fix", type: "string" }],
+};
+
 /** Every message type, ordered by code. */
 export const ALL_MESSAGE_TYPES: readonly MessageType[] = [
   InternalError,
@@ -653,4 +683,7 @@ export const ALL_MESSAGE_TYPES: readonly MessageType[] = [
   InvalidExternalControlPlaneConfig,
   ExternalControlPlaneAddressIsNotAHostname,
   MultiClusterInconsistentService,
+  DestinationRuleSubsetNotSelectPods,
+  UnknownDestinationRuleHost,
+  DestinationRuleTLSConflictsWithPeerAuthentication,
 ];

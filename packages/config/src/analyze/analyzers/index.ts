@@ -27,6 +27,9 @@ import { conflictingMeshGatewayHostsAnalyzer } from './virtualservice/conflictin
 import { destinationHostAnalyzer } from './virtualservice/destination-hosts.ts';
 import { destinationRuleAnalyzer } from './virtualservice/destination-rules.ts';
 import { virtualServiceGatewayAnalyzer } from './virtualservice/gateways.ts';
+import { caCertificateAnalyzer } from './destinationrule/ca-certificates.ts';
+import { subsetSelectPodAnalyzer } from './destinationrule/subset.ts';
+import { serviceEntryAddressesAnalyzer } from './serviceentry/addresses.ts';
 
 export const ALL_ANALYZERS: readonly Analyzer[] = [
   schemaValidationAnalyzer,
@@ -40,4 +43,7 @@ export const ALL_ANALYZERS: readonly Analyzer[] = [
   destinationHostAnalyzer,
   destinationRuleAnalyzer,
   virtualServiceGatewayAnalyzer,
+  caCertificateAnalyzer,
+  subsetSelectPodAnalyzer,
+  serviceEntryAddressesAnalyzer,
 ];

@@ -1,0 +1,15 @@
+import { runAnalyzerGrid } from '../../analyzer-test-grid.ts';
+import { caCertificateAnalyzer } from './ca-certificates.ts';
+
+runAnalyzerGrid('destinationrule.CaCertificateAnalyzer', [caCertificateAnalyzer], [
+  {
+    title: 'reports SIMPLE/MUTUAL origination without caCertificates, credentialName or insecureSkipVerify, at the mode line',
+    file: new URL('testdata/ca-certificates.yaml', import.meta.url),
+    expected: [
+      ['IST0128', 'DestinationRule default/no-ca'],
+      ['IST0129', 'DestinationRule default/no-ca'],
+      ['IST0129', 'DestinationRule default/port-only'],
+    ],
+    lines: [11, 16, 65],
+  },
+]);

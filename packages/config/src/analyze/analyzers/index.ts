@@ -28,6 +28,7 @@ import { destinationHostAnalyzer } from './virtualservice/destination-hosts.ts';
 import { destinationRuleAnalyzer } from './virtualservice/destination-rules.ts';
 import { virtualServiceGatewayAnalyzer } from './virtualservice/gateways.ts';
 import { caCertificateAnalyzer } from './destinationrule/ca-certificates.ts';
+import { mtlsConflictAnalyzer } from './destinationrule/mtls-conflict.ts';
 import { subsetSelectPodAnalyzer } from './destinationrule/subset.ts';
 import { serviceEntryAddressesAnalyzer } from './serviceentry/addresses.ts';
 
@@ -46,4 +47,5 @@ export const ALL_ANALYZERS: readonly Analyzer[] = [
   caCertificateAnalyzer,
   subsetSelectPodAnalyzer,
   serviceEntryAddressesAnalyzer,
+  mtlsConflictAnalyzer,
 ];

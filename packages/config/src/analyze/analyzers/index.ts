@@ -29,6 +29,9 @@ import { destinationRuleAnalyzer } from './virtualservice/destination-rules.ts';
 import { virtualServiceGatewayAnalyzer } from './virtualservice/gateways.ts';
 import { caCertificateAnalyzer } from './destinationrule/ca-certificates.ts';
 import { mtlsConflictAnalyzer } from './destinationrule/mtls-conflict.ts';
+import { conflictingGatewayAnalyzer } from './gateway/conflicting-gateways.ts';
+import { gatewayCredentialAnalyzer } from './gateway/credential.ts';
+import { gatewayServicePortAnalyzer } from './gateway/service-port.ts';
 import { subsetSelectPodAnalyzer } from './destinationrule/subset.ts';
 import { serviceEntryAddressesAnalyzer } from './serviceentry/addresses.ts';
 
@@ -48,4 +51,7 @@ export const ALL_ANALYZERS: readonly Analyzer[] = [
   subsetSelectPodAnalyzer,
   serviceEntryAddressesAnalyzer,
   mtlsConflictAnalyzer,
+  conflictingGatewayAnalyzer,
+  gatewayCredentialAnalyzer,
+  gatewayServicePortAnalyzer,
 ];

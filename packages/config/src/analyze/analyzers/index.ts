@@ -32,6 +32,8 @@ import { mtlsConflictAnalyzer } from './destinationrule/mtls-conflict.ts';
 import { conflictingGatewayAnalyzer } from './gateway/conflicting-gateways.ts';
 import { gatewayCredentialAnalyzer } from './gateway/credential.ts';
 import { gatewayServicePortAnalyzer } from './gateway/service-port.ts';
+import { virtualServiceGatewayHostsAnalyzer } from './virtualservice/gateway-hosts.ts';
+import { unreachableRulesAnalyzer } from './virtualservice/unreachable-rules.ts';
 import { subsetSelectPodAnalyzer } from './destinationrule/subset.ts';
 import { serviceEntryAddressesAnalyzer } from './serviceentry/addresses.ts';
 
@@ -54,4 +56,6 @@ export const ALL_ANALYZERS: readonly Analyzer[] = [
   conflictingGatewayAnalyzer,
   gatewayCredentialAnalyzer,
   gatewayServicePortAnalyzer,
+  virtualServiceGatewayHostsAnalyzer,
+  unreachableRulesAnalyzer,
 ];

@@ -34,6 +34,8 @@ import { gatewayCredentialAnalyzer } from './gateway/credential.ts';
 import { gatewayServicePortAnalyzer } from './gateway/service-port.ts';
 import { virtualServiceGatewayHostsAnalyzer } from './virtualservice/gateway-hosts.ts';
 import { unreachableRulesAnalyzer } from './virtualservice/unreachable-rules.ts';
+import { noMatchingWorkloadsAnalyzer } from './security/no-matching-workloads.ts';
+import { telemetrySelectorAnalyzer } from './telemetry/selector.ts';
 import { subsetSelectPodAnalyzer } from './destinationrule/subset.ts';
 import { serviceEntryAddressesAnalyzer } from './serviceentry/addresses.ts';
 
@@ -58,4 +60,6 @@ export const ALL_ANALYZERS: readonly Analyzer[] = [
   gatewayServicePortAnalyzer,
   virtualServiceGatewayHostsAnalyzer,
   unreachableRulesAnalyzer,
+  noMatchingWorkloadsAnalyzer,
+  telemetrySelectorAnalyzer,
 ];

@@ -12,4 +12,14 @@ runAnalyzerGrid('destinationrule.CaCertificateAnalyzer', [caCertificateAnalyzer]
     ],
     lines: [11, 16, 65],
   },
+  {
+    title: 'reports nothing when caCertificates, credentialName or insecureSkipVerify is set, or the mode is ISTIO_MUTUAL or DISABLE',
+    file: new URL('testdata/ca-certificates-verified.yaml', import.meta.url),
+    expected: [],
+  },
+  {
+    title: "reports nothing when caCertificates, credentialName or insecureSkipVerify is set, or the mode is ISTIO_MUTUAL or DISABLE",
+    file: new URL('testdata/ca-certificates-verified.yaml', import.meta.url),
+    expected: [],
+  },
 ]);

@@ -13,4 +13,9 @@ runAnalyzerGrid('destinationrule.SubsetSelectPodAnalyzer', [subsetSelectPodAnaly
     ],
     lines: [51, 61, 90, 144],
   },
+  {
+    title: "reports nothing for known hosts (Service, wildcard, FQDN, ServiceEntry, the mesh's own) and subsets that select workloads",
+    file: new URL('testdata/subsets-matching.yaml', import.meta.url),
+    expected: [],
+  },
 ]);

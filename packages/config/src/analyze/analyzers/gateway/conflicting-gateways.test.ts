@@ -11,4 +11,14 @@ runAnalyzerGrid('gateway.ConflictingGatewayAnalyzer', [conflictingGatewayAnalyze
     ],
     lines: [12, 27],
   },
+  {
+    title: 'reports nothing for Gateways that differ in port, selector or hosts',
+    file: new URL('testdata/conflicting-gateways-distinct.yaml', import.meta.url),
+    expected: [],
+  },
+  {
+    title: "reports nothing for Gateways that differ in port, selector or hosts",
+    file: new URL('testdata/conflicting-gateways-distinct.yaml', import.meta.url),
+    expected: [],
+  },
 ]);

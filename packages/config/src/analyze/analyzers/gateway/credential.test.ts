@@ -17,6 +17,11 @@ runAnalyzerGrid('gateway.CredentialAnalyzer', [gatewayCredentialAnalyzer], [
     ],
     lines: [16, 16],
   },
+  {
+    title: "reports nothing for a valid kubernetes.io/tls secret or Istio's generic cert/key form",
+    file: new URL('testdata/credential-valid.yaml', import.meta.url),
+    expected: [],
+  },
 ]);
 
 it('treats a certificate outside its validity window as invalid', () => {

@@ -11,4 +11,9 @@ runAnalyzerGrid('gateway.IngressGatewayPortAnalyzer', [gatewayServicePortAnalyze
     ],
     lines: [13, 58],
   },
+  {
+    title: "reports nothing when a Service exposes every server port (by targetPort, or port for a named targetPort)",
+    file: new URL('testdata/service-port-exposed.yaml', import.meta.url),
+    expected: [],
+  },
 ]);

@@ -13,4 +13,9 @@ runAnalyzerGrid('auth.NoMatchingWorkloadsAnalyzer', [noMatchingWorkloadsAnalyzer
     ],
     lines: [59, 74, 87, 133],
   },
+  {
+    title: "reports nothing when every policy selects an in-mesh workload or is mesh-wide",
+    file: new URL('testdata/no-matching-workloads-selected.yaml', import.meta.url),
+    expected: [],
+  },
 ]);

@@ -11,4 +11,9 @@ runAnalyzerGrid('telemetry.SelectorAnalyzer', [telemetrySelectorAnalyzer], [
     ],
     lines: [30, 42],
   },
+  {
+    title: "reports nothing for a selector that matches or no selector",
+    file: new URL('testdata/selector-matching.yaml', import.meta.url),
+    expected: [],
+  },
 ]);

@@ -12,4 +12,9 @@ runAnalyzerGrid('virtualservice.GatewayHostsAnalyzer', [virtualServiceGatewayHos
     ],
     lines: [33, 58, 84],
   },
+  {
+    title: "reports nothing for hosts the Gateway serves to the VirtualService's namespace, or for mesh",
+    file: new URL('testdata/gateway-hosts-served.yaml', import.meta.url),
+    expected: [],
+  },
 ]);

@@ -16,4 +16,9 @@ runAnalyzerGrid('virtualservice.UnreachableRulesAnalyzer', [unreachableRulesAnal
     ],
     lines: [13, 13, 36, 38, 38, 67, 68],
   },
+  {
+    title: "reports nothing for distinct matches with the catch-all last, in http, tcp and tls",
+    file: new URL('testdata/unreachable-rules-distinct.yaml', import.meta.url),
+    expected: [],
+  },
 ]);

@@ -88,8 +88,8 @@ export const OpenTelemetryTracingProvider = message(`${P}.OpenTelemetryTracingPr
   http: message(`${P}.HttpService`, { path: string(), timeout: duration(), headers: array(ProviderHttpHeader) }),
   grpc: message(`${P}.GrpcService`, { timeout: duration(), initialMetadata: array(ProviderHttpHeader) }),
   resourceDetectors: message(`${P}.ResourceDetectors`, {
-    environment: struct(),
-    dynatrace: struct(),
+    environment: message(`${P}.ResourceDetectors.EnvironmentResourceDetector`, {}),
+    dynatrace: message(`${P}.ResourceDetectors.DynatraceResourceDetector`, {}),
   }),
   dynatraceSampler: message(`${P}.OpenTelemetryTracingProvider.DynatraceSampler`, {
     tenant: string(),
@@ -152,6 +152,6 @@ export const ExtensionProvider = message(P, {
   envoyHttpAls: EnvoyHttpGrpcV3LogProvider,
   envoyTcpAls: EnvoyTcpGrpcV3LogProvider,
   envoyOtelAls: EnvoyOpenTelemetryLogProvider,
-  sds: message(`${P}.SDSProvider`, { name: string() }),
+  sds: message(`${P}.SDSProvider`, { name: string(), service: string(), port: uint32() }),
 }, { oneofs: [[...PROVIDER_KINDS]] });
 export type ExtensionProvider = Infer<typeof ExtensionProvider>;

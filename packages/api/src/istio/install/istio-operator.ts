@@ -75,6 +75,8 @@ export const IstioComponentSetSpec = message('istio.operator.v1alpha1.IstioCompo
   istiodRemote: ComponentSpec,
   ingressGateways: array(GatewayComponentSpec),
   egressGateways: array(GatewayComponentSpec),
+  /** A gateway installed with the control plane (not installed by default). */
+  gateway: ComponentSpec,
 });
 export type IstioComponentSetSpec = Infer<typeof IstioComponentSetSpec>;
 

@@ -99,6 +99,8 @@ export const MeshConfigSpec = message('istio.mesh.v1alpha1.MeshConfig', {
   defaultHttpRetryPolicy: HTTPRetry,
   meshMTLS: TlsConfig,
   tlsDefaults: TlsConfig,
+  /** `fips-140-2` or empty: restricts TLS versions and cipher suites everywhere. */
+  compliancePolicy: string(),
   /** Removed Mixer-era settings still found in old configs; accepted and ignored, as Istio does. */
   thriftConfig: struct(),
   sdsUdsPath: string(),

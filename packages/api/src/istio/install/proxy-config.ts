@@ -1,12 +1,12 @@
 /**
  * ProxyConfig (istio.mesh.v1alpha1.ProxyConfig): per-proxy settings, set
  * mesh-wide as MeshConfig.defaultConfig or per pod through the
- * `proxy.istio.io/config` annotation. Kubernetes-typed fields (readinessProbe)
- * are kept as Struct: they are checked where the pod spec is built.
+ * `proxy.istio.io/config` annotation.
  */
-import { array, bool, double, duration, enumOf, int32, map, message, string, struct, uint32 } from '../../schema/builders.ts';
+import { array, bool, double, duration, enumOf, int32, int64, map, message, string, uint32 } from '../../schema/builders.ts';
 import type { Infer } from '../../schema/schema.ts';
 import { ClientTLSSettings, TcpKeepalive } from '../networking/destination-rule.ts';
+import { ReadinessProbe } from '../networking/workload-group.ts';
 
 export const RemoteService = message('istio.mesh.v1alpha1.RemoteService', {
   address: string(),
@@ -28,7 +28,7 @@ export const ProxyTracing = message('istio.mesh.v1alpha1.Tracing', {
   lightstep: message('istio.mesh.v1alpha1.Tracing.Lightstep', { address: string(), accessToken: string() }),
   datadog: message('istio.mesh.v1alpha1.Tracing.Datadog', { address: string() }),
   stackdriver: message('istio.mesh.v1alpha1.Tracing.Stackdriver', {
-    debug: bool(), maxNumberOfAttributes: int32(), maxNumberOfAnnotations: int32(), maxNumberOfMessageEvents: int32(),
+    debug: bool(), maxNumberOfAttributes: int64(), maxNumberOfAnnotations: int64(), maxNumberOfMessageEvents: int64(),
   }),
   openCensusAgent: message('istio.mesh.v1alpha1.Tracing.OpenCensusAgent', {
     address: string(),
@@ -44,18 +44,19 @@ export const ProxyTracing = message('istio.mesh.v1alpha1.Tracing', {
 }, { oneofs: [['zipkin', 'lightstep', 'datadog', 'stackdriver', 'openCensusAgent']] });
 export type ProxyTracing = Infer<typeof ProxyTracing>;
 
+const ForwardClientCertDetails = enumOf('istio.mesh.v1alpha1.Topology.ForwardClientCertDetails',
+  ['UNDEFINED', 'SANITIZE', 'FORWARD_ONLY', 'APPEND_FORWARD', 'SANITIZE_SET', 'ALWAYS_FORWARD_ONLY']);
+
 export const Topology = message('istio.mesh.v1alpha1.Topology', {
   numTrustedProxies: uint32(),
-  forwardClientCertDetails: enumOf('istio.mesh.v1alpha1.ForwardClientCertDetails',
-    ['UNDEFINED', 'SANITIZE', 'FORWARD_ONLY', 'APPEND_FORWARD', 'SANITIZE_SET', 'ALWAYS_FORWARD_ONLY']),
+  forwardClientCertDetails: ForwardClientCertDetails,
   proxyProtocol: message('istio.mesh.v1alpha1.Topology.ProxyProtocolConfiguration', {}),
 });
 
 const Disable = (name: string) => message(name, { disabled: bool() });
 
 export const ProxyHeaders = message('istio.mesh.v1alpha1.ProxyConfig.ProxyHeaders', {
-  forwardedClientCert: enumOf('istio.mesh.v1alpha1.ForwardClientCertDetails',
-    ['UNDEFINED', 'SANITIZE', 'FORWARD_ONLY', 'APPEND_FORWARD', 'SANITIZE_SET', 'ALWAYS_FORWARD_ONLY']),
+  forwardedClientCert: ForwardClientCertDetails,
   setCurrentClientCertDetails: message('istio.mesh.v1alpha1.ProxyConfig.ProxyHeaders.SetCurrentClientCertDetails', {
     subject: bool(), cert: bool(), chain: bool(), dns: bool(), uri: bool(),
   }),
@@ -105,8 +106,8 @@ export const ProxyConfig = message('istio.mesh.v1alpha1.ProxyConfig', {
   gatewayTopology: Topology,
   terminationDrainDuration: duration(),
   meshId: string(),
-  /** A Kubernetes Probe. */
-  readinessProbe: struct(),
+  /** VM health check (istio.networking.v1alpha3.ReadinessProbe, as in WorkloadGroup), not a Kubernetes Probe. */
+  readinessProbe: ReadinessProbe,
   proxyStatsMatcher: message('istio.mesh.v1alpha1.ProxyConfig.ProxyStatsMatcher', {
     inclusionPrefixes: array(string()), inclusionSuffixes: array(string()), inclusionRegexps: array(string()),
   }),

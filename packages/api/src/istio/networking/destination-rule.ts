@@ -26,6 +26,11 @@ export const HTTPCookie = message('istio.networking.v1alpha3.LoadBalancerSetting
   name: string(),
   path: string(),
   ttl: duration(),
+  /** Extra Set-Cookie attributes for a generated cookie, e.g. {name: SameSite, value: Strict}. */
+  attributes: array(message('istio.networking.v1alpha3.LoadBalancerSettings.ConsistentHashLB.HTTPCookie.Attribute', {
+    name: string(),
+    value: string(),
+  })),
 });
 export type HTTPCookie = Infer<typeof HTTPCookie>;
 

@@ -16,7 +16,7 @@ export const ApplyTo = enumOf('istio.networking.v1alpha3.EnvoyFilter.ApplyTo', [
 export type ApplyTo = Infer<typeof ApplyTo>;
 
 export const PatchContext = enumOf('istio.networking.v1alpha3.EnvoyFilter.PatchContext',
-  ['ANY', 'SIDECAR_INBOUND', 'SIDECAR_OUTBOUND', 'GATEWAY']);
+  ['ANY', 'SIDECAR_INBOUND', 'SIDECAR_OUTBOUND', 'GATEWAY', 'WAYPOINT']);
 
 export const PatchOperation = enumOf('istio.networking.v1alpha3.EnvoyFilter.Patch.Operation',
   ['INVALID', 'MERGE', 'ADD', 'REMOVE', 'INSERT_BEFORE', 'INSERT_AFTER', 'INSERT_FIRST', 'REPLACE']);
@@ -84,13 +84,24 @@ export const ListenerMatch = message('istio.networking.v1alpha3.EnvoyFilter.List
   name: string(),
 }, { deprecated: { portName: 'portName is ignored; match on portNumber' } });
 
+/** Match for context WAYPOINT (ambient waypoint proxies). */
+export const WaypointMatch = message('istio.networking.v1alpha3.EnvoyFilter.WaypointMatch', {
+  filter: message('istio.networking.v1alpha3.EnvoyFilter.WaypointMatch.FilterMatch', {
+    name: string(),
+    subFilter: message('istio.networking.v1alpha3.EnvoyFilter.WaypointMatch.FilterMatch.SubFilterMatch', { name: string() }),
+  }),
+  route: message('istio.networking.v1alpha3.EnvoyFilter.WaypointMatch.RouteMatch', { name: string() }),
+  portNumber: uint32(),
+});
+
 export const EnvoyConfigObjectMatch = message('istio.networking.v1alpha3.EnvoyFilter.EnvoyConfigObjectMatch', {
   context: PatchContext,
   proxy: ProxyMatch,
   listener: ListenerMatch,
   routeConfiguration: RouteConfigurationMatch,
   cluster: ClusterMatch,
-}, { oneofs: [['listener', 'routeConfiguration', 'cluster']] });
+  waypoint: WaypointMatch,
+}, { oneofs: [['listener', 'routeConfiguration', 'cluster', 'waypoint']] });
 export type EnvoyConfigObjectMatch = Infer<typeof EnvoyConfigObjectMatch>;
 
 export const Patch = message('istio.networking.v1alpha3.EnvoyFilter.Patch', {

@@ -19,7 +19,9 @@ export const ServicePort = message('istio.networking.v1alpha3.ServicePort', {
 export type ServicePort = Infer<typeof ServicePort>;
 
 export const ServiceEntryLocation = enumOf('istio.networking.v1alpha3.ServiceEntry.Location', ['MESH_EXTERNAL', 'MESH_INTERNAL']);
-export const ServiceEntryResolution = enumOf('istio.networking.v1alpha3.ServiceEntry.Resolution', ['NONE', 'STATIC', 'DNS', 'DNS_ROUND_ROBIN']);
+/** DYNAMIC_DNS: wildcard hosts resolved per request by an (ambient) egress waypoint. */
+export const ServiceEntryResolution = enumOf('istio.networking.v1alpha3.ServiceEntry.Resolution',
+  ['NONE', 'STATIC', 'DNS', 'DNS_ROUND_ROBIN', 'DYNAMIC_DNS']);
 
 export const ServiceEntrySpec = message('istio.networking.v1alpha3.ServiceEntry', {
   hosts: array(string()),

@@ -1,0 +1,101 @@
+/**
+ * Every name translation generates, exactly as Istio generates it, so that
+ * `proxy-config` output reads like Istio's. Nothing else in the control
+ * plane spells these formats (STYLE.md §5).
+ *
+ *   clusters        outbound|80|v1|reviews.default.svc.cluster.local   inbound|9080||
+ *                   PassthroughCluster  BlackHoleCluster  InboundPassthroughCluster
+ *   SNI             outbound_.80_.v1_.reviews.default.svc.cluster.local
+ *   listeners       0.0.0.0_80  10.0.0.1_9080  virtualOutbound  virtualInbound
+ *   route configs   80 (sidecar outbound)  http.8080 (gateway HTTP)  https.443.https.gw.ns (gateway HTTPS)
+ *   virtual hosts   reviews.default.svc.cluster.local:9080  allow_any  block_all
+ */
+
+export const PASSTHROUGH_CLUSTER = 'PassthroughCluster';
+export const BLACKHOLE_CLUSTER = 'BlackHoleCluster';
+export const INBOUND_PASSTHROUGH_CLUSTER = 'InboundPassthroughCluster';
+export const VIRTUAL_OUTBOUND_LISTENER = 'virtualOutbound';
+export const VIRTUAL_INBOUND_LISTENER = 'virtualInbound';
+/** Virtual host sending unknown hosts to PassthroughCluster (ALLOW_ANY). */
+export const ALLOW_ANY_VIRTUAL_HOST = 'allow_any';
+/** Virtual host answering unknown hosts with 502 (REGISTRY_ONLY). */
+export const BLOCK_ALL_VIRTUAL_HOST = 'block_all';
+
+export type TrafficDirection = 'inbound' | 'outbound';
+
+export interface ClusterKey {
+  readonly direction: TrafficDirection;
+  readonly port: number;
+  /** '' when not a subset cluster. */
+  readonly subset: string;
+  /** '' for inbound clusters. */
+  readonly hostname: string;
+}
+
+/** Istio's BuildSubsetKey: `outbound|80|v1|reviews.default.svc.cluster.local`. */
+export function clusterName(key: ClusterKey): string {
+  return `${key.direction}|${key.port}|${key.subset}|${key.hostname}`;
+}
+
+export function outboundClusterName(port: number, subset: string, hostname: string): string {
+  return clusterName({ direction: 'outbound', port, subset, hostname });
+}
+
+/** Istio's BuildInboundSubsetKey: `inbound|9080||`. */
+export function inboundClusterName(port: number): string {
+  return clusterName({ direction: 'inbound', port, subset: '', hostname: '' });
+}
+
+/** Istio's ParseSubsetKey; undefined for names that are not `direction|port|subset|host`. */
+export function parseClusterName(name: string): ClusterKey | undefined {
+  const parts = name.split('|');
+  if (parts.length !== 4) return undefined;
+  const [direction, port, subset, hostname] = parts;
+  if ((direction !== 'inbound' && direction !== 'outbound') || !/^\d+$/.test(port)) return undefined;
+  return { direction, port: Number(port), subset, hostname };
+}
+
+/** Istio's BuildDNSSrvSubsetKey, the SNI of mTLS connections: `outbound_.80_.v1_.reviews.default.svc.cluster.local`. */
+export function clusterSni(key: ClusterKey): string {
+  return `${key.direction}_.${key.port}_.${key.subset}_.${key.hostname}`;
+}
+
+/** `0.0.0.0_80`, `10.0.0.1_9080`. */
+export function listenerName(address: string, port: number): string {
+  return `${address}_${port}`;
+}
+
+/** Stat prefix of an outbound listener's HCM/tcp_proxy: `outbound_0.0.0.0_80`. */
+export function listenerStatPrefix(direction: TrafficDirection, address: string, port: number): string {
+  return `${direction}_${listenerName(address, port)}`;
+}
+
+/** A sidecar's outbound HTTP route configuration for a port: `80`. */
+export function outboundRouteName(port: number): string {
+  return String(port);
+}
+
+/** A gateway's plain-HTTP route configuration for a server port: `http.8080`. */
+export function gatewayHttpRouteName(port: number): string {
+  return `http.${port}`;
+}
+
+/** A gateway's HTTPS route configuration: `https.443.<server port name>.<gateway>.<namespace>`. */
+export function gatewayHttpsRouteName(port: number, portName: string, gateway: string, namespace: string): string {
+  return `https.${port}.${portName}.${gateway}.${namespace}`;
+}
+
+/** The inbound HTTP route configuration of a workload port: `inbound|9080||`. */
+export function inboundRouteName(port: number): string {
+  return inboundClusterName(port);
+}
+
+/** A virtual host for a service port: `reviews.default.svc.cluster.local:9080`. */
+export function virtualHostName(hostname: string, port: number): string {
+  return `${hostname}:${port}`;
+}
+
+/** A proxyless gRPC client's api_listener: `reviews.default.svc.cluster.local:9080`. */
+export function grpcListenerName(hostname: string, port: number): string {
+  return `${hostname}:${port}`;
+}

@@ -13,6 +13,8 @@ export interface KindDefinition {
   readonly plural: string;
   readonly shortNames?: readonly string[];
   readonly namespaced: boolean;
+  /** Objects of this kind may omit metadata.name (and metadata); they get this name. */
+  readonly defaultName?: string;
   /** Schema of the whole object: apiVersion, kind, metadata and the kind's own fields. */
   readonly schema: MessageSchema;
 }

@@ -54,6 +54,13 @@ export interface MessageOptions {
    * hint that replaces the generic "did you mean" suggestion.
    */
   readonly misspellings?: Readonly<Record<string, string>>;
+  /**
+   * This message and everything under it is read as protojson reads it, as
+   * Istio reads MeshConfig: proto field names (`resource_detectors`) are
+   * accepted beside JSON names, and integers may be written as strings.
+   * CRD kinds keep the stricter Kubernetes rules.
+   */
+  readonly protoJson?: boolean;
 }
 
 export type Fields = Readonly<Record<string, Schema<any>>>;

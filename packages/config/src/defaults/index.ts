@@ -17,8 +17,10 @@ const BY_KIND: ReadonlyMap<string, Defaulter> = new Map([...KUBE_DEFAULTS, ...IS
 export function withDefaults<T extends ResourceObject>(definition: KindDefinition, object: T): T {
   const defaulter = BY_KIND.get(`${definition.group}/${definition.kind}`);
   const missingSpec = hasSpec(definition) && object.spec == null;
-  if (!defaulter && !missingSpec) return object;
+  const missingName = definition.defaultName !== undefined && !object.metadata?.name;
+  if (!defaulter && !missingSpec && !missingName) return object;
   const copy = structuredClone(object);
+  if (missingName) copy.metadata = { ...copy.metadata, name: definition.defaultName };
   // Consumers may rely on `spec` being present on spec-bearing kinds.
   if (missingSpec) (copy as ResourceObject).spec = {};
   defaulter?.(copy);

@@ -7,7 +7,9 @@
  * The walk never throws on bad input and never recurses deeper than the
  * schema does: free-form `any` fields are not descended into. Its one edit:
  * message fields set to null are removed (null means unset), so code past
- * this boundary sees `undefined`, as the types say.
+ * this boundary sees `undefined`, as the types say. Under a `protoJson`
+ * message it also normalises what protojson accepts (numbers written as
+ * strings, proto field names) to the one spelling the types promise.
  */
 import type { FieldPath } from '@skiff/common';
 import { parseDurationMs } from '@skiff/common';
@@ -27,12 +29,13 @@ const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m
 const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
-export function decodeValue(schema: Schema, value: unknown, path: FieldPath, issues: IssueCollector): void {
+/** `protoJson`: inside a message read with protojson's leniency (see MessageOptions.protoJson). */
+export function decodeValue(schema: Schema, value: unknown, path: FieldPath, issues: IssueCollector, protoJson = false): void {
   // YAML `field:` with nothing after it is null; Kubernetes treats that as unset.
   if (value === null || value === undefined) return;
   switch (schema.type) {
     case 'lazy':
-      return decodeValue(schema.get(), value, path, issues);
+      return decodeValue(schema.get(), value, path, issues, protoJson);
     case 'string':
       if (typeof value !== 'string') issues.error(path, `expected a string, got ${describe(value)}`);
       return;
@@ -75,7 +78,7 @@ export function decodeValue(schema: Schema, value: unknown, path: FieldPath, iss
       }
       value.forEach((item, i) => {
         if (item === null) issues.error([...path, i], 'list items may not be null');
-        else decodeValue(schema.items, item, [...path, i], issues);
+        else decodeValue(schema.items, (value[i] = coerce(schema.items, item, protoJson)), [...path, i], issues, protoJson);
       });
       return;
     case 'map':
@@ -85,23 +88,29 @@ export function decodeValue(schema: Schema, value: unknown, path: FieldPath, iss
       }
       for (const [key, item] of Object.entries(value)) {
         if (item === null) issues.error([...path, key], 'map values may not be null');
-        else decodeValue(schema.values, item, [...path, key], issues);
+        else decodeValue(schema.values, (value[key] = coerce(schema.values, item, protoJson)), [...path, key], issues, protoJson);
       }
       return;
     case 'any':
       if (schema.objectOnly && !isPlainObject(value)) issues.error(path, `expected an object, got ${describe(value)}`);
       return;
     case 'message':
-      return decodeMessage(schema, value, path, issues);
+      return decodeMessage(schema, value, path, issues, protoJson || schema.protoJson === true);
   }
 }
 
-function decodeMessage(schema: MessageSchema, value: unknown, path: FieldPath, issues: IssueCollector): void {
+function decodeMessage(schema: MessageSchema, value: unknown, path: FieldPath, issues: IssueCollector, protoJson: boolean): void {
   if (!isPlainObject(value)) {
     issues.error(path, `expected an object (${schema.name}), got ${describe(value)}`);
     return;
   }
-  for (const [key, item] of Object.entries(value)) {
+  for (const [written, item] of Object.entries(value)) {
+    const key = protoJson ? jsonName(schema, written, value) : written;
+    if (key !== written) {
+      // protojson accepts the proto field name; keep one spelling so typed code finds it.
+      delete value[written];
+      value[key] = item;
+    }
     const field = Object.hasOwn(schema.fields, key) ? schema.fields[key] : undefined;
     if (field && item === null) {
       // `field:` with no value means unset (as for Kubernetes); drop it so typed code never sees null.
@@ -115,12 +124,28 @@ function decodeMessage(schema: MessageSchema, value: unknown, path: FieldPath, i
     if (schema.deprecated?.[key] && item !== null && item !== undefined) {
       issues.warning([...path, key], `${key} is deprecated: ${schema.deprecated[key]}`);
     }
-    decodeValue(field, item, [...path, key], issues);
+    decodeValue(field, (value[key] = coerce(field, item, protoJson)), [...path, written], issues, protoJson);
   }
   for (const group of schema.oneofs ?? []) {
     const set = group.filter((f) => value[f] !== undefined && value[f] !== null);
     if (set.length > 1) issues.error(path, `only one of ${group.join(', ')} may be set, found ${set.join(' and ')}`, { typesIntact: true });
   }
+}
+
+/** The JSON (lowerCamel) name for a proto field name such as `resource_detectors`, when the message has it. */
+function jsonName(schema: MessageSchema, key: string, value: Record<string, unknown>): string {
+  if (!key.includes('_') || Object.hasOwn(schema.fields, key)) return key;
+  const camel = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return Object.hasOwn(schema.fields, camel) && !Object.hasOwn(value, camel) ? camel : key;
+}
+
+const NUMERIC_TEXT = /^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** protojson accepts numbers written as strings (`port: "9000"`). */
+function coerce(schema: Schema, item: unknown, protoJson: boolean): unknown {
+  if (!protoJson || typeof item !== 'string') return item;
+  const resolved = schema.type === 'lazy' ? schema.get() : schema;
+  return resolved.type === 'number' && NUMERIC_TEXT.test(item.trim()) ? Number(item) : item;
 }
 
 function unknownFieldMessage(schema: MessageSchema, key: string): string {

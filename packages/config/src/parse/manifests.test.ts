@@ -90,6 +90,34 @@ spec:
     ]);
   });
 
+  it('reads mesh config as protojson does (quoted numbers, proto field names) and IstioOperator files without metadata, as istioctl install does', () => {
+    const text = `apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+spec:
+  meshConfig:
+    extensionProviders:
+    - name: sample-ext-authz-grpc
+      envoyExtAuthzGrpc: {service: ext-authz.foo.svc.cluster.local, port: "9000"}
+    - name: otel
+      opentelemetry:
+        service: otel.observability.svc.cluster.local
+        port: 4317
+        resource_detectors: {environment: {}}
+`;
+    const { issues, resources } = parseManifests(text, 'iop.yaml');
+    assert.deepEqual(issues, []);
+    const object = resources[0].object as unknown as { metadata: { name?: string }; spec: { meshConfig: { extensionProviders: Record<string, any>[] } } };
+    assert.equal(object.metadata.name, 'installed-state');
+    assert.equal(object.spec.meshConfig.extensionProviders[0].envoyExtAuthzGrpc.port, 9000);
+    assert.deepEqual(object.spec.meshConfig.extensionProviders[1].opentelemetry.resourceDetectors, { environment: {} });
+  });
+
+  it('keeps Kubernetes rules for CRD kinds: quoted numbers and proto field names are errors there', () => {
+    const text = GATEWAY.replace('number: 80', 'number: "80"').replace('selector:', 'default_endpoint: x\n  selector:');
+    const { issues } = parseManifests(text, 'gw.yaml');
+    assert.deepEqual(issues.map((i) => i.field), ['spec.default_endpoint', 'spec.servers[0].port.number']);
+  });
+
   it('names the expected type when a field has the wrong one', () => {
     const { issues } = parseManifests(GATEWAY.replace('number: 80', 'number: eighty'), 'gw.yaml');
     assert.equal(issues[0].field, 'spec.servers[0].port.number');

@@ -114,6 +114,7 @@ function parseObject(value: unknown, base: FieldPath, at: (path: FieldPath) => S
     issues.error(['kind'], lookup.reason === 'unknown-kind' ? withKindSuggestion(lookup.message, kind as string) : lookup.message);
     return report(ref);
   }
+  if (lookup.kind.defaultName && !metadata.name) value.metadata = { ...metadata, name: lookup.kind.defaultName };
   if (!isPlainObject(value.metadata)) issues.error(['metadata'], 'metadata is required, with at least a name');
   checkObject(lookup.kind, value as ResourceObject, issues);
   report(ref);

@@ -4,9 +4,9 @@ import type { IssueCollector } from '../parse/issue.ts';
 import { validateDns1123Label, validateDns1123Subdomain, validateLabels } from './rules/names.ts';
 
 export function validateObjectMeta(definition: KindDefinition, object: ResourceObject, issues: IssueCollector): void {
-  const { name, generateName, namespace, labels, annotations } = object.metadata;
+  const { name, generateName, namespace, labels, annotations } = object.metadata ?? {};
   if (name === undefined || name === '') {
-    if (!generateName) issues.error(['metadata', 'name'], 'name is required');
+    if (!generateName && !definition.defaultName) issues.error(['metadata', 'name'], 'name is required');
   } else if (definition.kind === 'Namespace' || definition.kind === 'Service') {
     validateDns1123Label(name, ['metadata', 'name'], issues);
   } else {

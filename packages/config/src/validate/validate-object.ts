@@ -27,6 +27,7 @@ export function validateObject(object: unknown): ConfigIssue[] {
       const lookup = lookupKind(apiVersion, kind);
       if (!lookup.ok) issues.error(['kind'], lookup.message);
       else {
+        if (lookup.kind.defaultName && !metadata.name) object.metadata = { ...metadata, name: lookup.kind.defaultName };
         if (!isPlainObject(object.metadata)) issues.error(['metadata'], 'metadata is required, with at least a name');
         checkObject(lookup.kind, object as ResourceObject, issues);
       }

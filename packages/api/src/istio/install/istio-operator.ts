@@ -103,5 +103,7 @@ export const IstioOperatorKind: KindDefinition = {
   plural: 'istiooperators',
   shortNames: ['iop', 'io'],
   namespaced: true,
+  // Istio's install docs write IstioOperator files without metadata; istioctl names the stored one `installed-state`.
+  defaultName: 'installed-state',
   schema: specEnvelope('install.istio.io.IstioOperator', IstioOperatorSpec),
 };

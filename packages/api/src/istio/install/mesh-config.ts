@@ -105,6 +105,8 @@ export const MeshConfigSpec = message('istio.mesh.v1alpha1.MeshConfig', {
   thriftConfig: struct(),
   sdsUdsPath: string(),
 }, {
+  // Istio reads mesh config with protojson, not as a CRD: proto names and quoted numbers are fine.
+  protoJson: true,
   deprecated: {
     certificates: 'no longer used',
     thriftConfig: 'Thrift support was removed',

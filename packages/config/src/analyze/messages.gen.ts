@@ -622,6 +622,16 @@ export const DestinationRuleTLSConflictsWithPeerAuthentication: MessageType<[des
   args: [{ name: "destinationrule", type: "string" }, { name: "mode", type: "string" }, { name: "host", type: "string" }, { name: "scope", type: "string" }, { name: "peerauthentication", type: "string" }, { name: "peermode", type: "string" }, { name: "workloads", type: "[]string" }, { name: "host2", type: "string" }, { name: "clientnamespaces", type: "[]string" }, { name: "fix", type: "string" }],
 };
 
+/** SKF0002 (Warning): An AuthorizationPolicy matches on peer identity (principals or namespaces) for workloads whose PeerAuthentication disables mTLS, so no request ever carries one. */
+export const AuthorizationPolicyPeerIdentityWithoutMtls: MessageType<[policy: string, fields: string, peerauthentication: string, workloads: readonly string[], effect: string]> = {
+  code: "SKF0002",
+  name: "AuthorizationPolicyPeerIdentityWithoutMtls",
+  level: "Warning",
+  description: "An AuthorizationPolicy matches on peer identity (principals or namespaces) for workloads whose PeerAuthentication disables mTLS, so no request ever carries one.",
+  template: "AuthorizationPolicy %s matches on %s, which come from the peer's mTLS certificate, but PeerAuthentication %s sets mTLS mode DISABLE on the workloads it selects %v. Their requests never carry a peer identity: %s Enable mTLS for these workloads (PeerAuthentication PERMISSIVE or STRICT), or match on something else.",
+  args: [{ name: "policy", type: "string" }, { name: "fields", type: "string" }, { name: "peerauthentication", type: "string" }, { name: "workloads", type: "[]string" }, { name: "effect", type: "string" }],
+};
+
 /** Every message type, ordered by code. */
 export const ALL_MESSAGE_TYPES: readonly MessageType[] = [
   InternalError,
@@ -686,4 +696,5 @@ export const ALL_MESSAGE_TYPES: readonly MessageType[] = [
   DestinationRuleSubsetNotSelectPods,
   UnknownDestinationRuleHost,
   DestinationRuleTLSConflictsWithPeerAuthentication,
+  AuthorizationPolicyPeerIdentityWithoutMtls,
 ];

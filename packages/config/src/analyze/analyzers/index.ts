@@ -35,6 +35,7 @@ import { gatewayServicePortAnalyzer } from './gateway/service-port.ts';
 import { virtualServiceGatewayHostsAnalyzer } from './virtualservice/gateway-hosts.ts';
 import { unreachableRulesAnalyzer } from './virtualservice/unreachable-rules.ts';
 import { noMatchingWorkloadsAnalyzer } from './security/no-matching-workloads.ts';
+import { peerIdentityWithoutMtlsAnalyzer } from './security/peer-identity-without-mtls.ts';
 import { telemetrySelectorAnalyzer } from './telemetry/selector.ts';
 import { subsetSelectPodAnalyzer } from './destinationrule/subset.ts';
 import { serviceEntryAddressesAnalyzer } from './serviceentry/addresses.ts';
@@ -61,5 +62,6 @@ export const ALL_ANALYZERS: readonly Analyzer[] = [
   virtualServiceGatewayHostsAnalyzer,
   unreachableRulesAnalyzer,
   noMatchingWorkloadsAnalyzer,
+  peerIdentityWithoutMtlsAnalyzer,
   telemetrySelectorAnalyzer,
 ];

@@ -35,7 +35,6 @@ export function validateAuthorizationPolicy(object: ResourceObject, issues: Issu
     issues.warning([...at, 'rules'], 'AUDIT action without `rules` audits nothing; add an empty rule `{}` to audit every request');
   }
 
-  let mtlsWarned = false;
   (rules ?? []).forEach((rule, i) => {
     const rp = [...at, 'rules', i] as const;
     if (rule.from !== undefined && rule.from.length === 0) issues.error([...rp, 'from'], `\`from\` must not be empty, found at rule ${i}`);
@@ -53,10 +52,6 @@ export function validateAuthorizationPolicy(object: ResourceObject, issues: Issu
       fromExists = true;
       const src = from.source;
       if (validateSource(src, fp, i, issues)) tcpInFrom = true;
-      if (!mtlsWarned && (src.principals?.length || src.notPrincipals?.length || src.namespaces?.length || src.notNamespaces?.length)) {
-        mtlsWarned = true;
-        issues.warning(fp, '`principals` and `namespaces` only match mTLS traffic: the peer identity comes from its certificate, so make sure mTLS is enabled for this workload (PeerAuthentication STRICT, or PERMISSIVE with auto mTLS)');
-      }
     });
     (rule.to ?? []).forEach((to, j) => {
       if (!to.operation) {

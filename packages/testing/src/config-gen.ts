@@ -1,20 +1,29 @@
 /**
  * Translation tests' entry point (Istio's NewConfigGenTest): YAML in, a
  * PushContext out, and the resources translation builds for a proxy.
- * Objects without a namespace land in `default`; Pods get a Running/Ready
+ * Objects without a namespace land in `default` (or `namespace`); Pods get a Running/Ready
  * status with the IP from the `skiff.test/ip` annotation when they have
  * none, so a manifest stays short. Invalid manifests throw with every
  * issue, so a test never runs on half its config.
+ *
+ * Every resource returned has been through @skiff/api's Envoy codec: it
+ * must encode, and no field may be dropped on the way (protobuf silently
+ * ignores unknown fields, so a misspelt one would otherwise go unnoticed).
  */
-import type { ResourceObject } from '@skiff/api';
+import { TypeUrl, type ResourceObject } from '@skiff/api';
+import { decodeAny, encodeAny, type WireMessage } from '@skiff/api/envoy/resource-codec.ts';
 import { formatIssue, parseManifests } from '@skiff/config';
 import { configSnapshot, PushContext, type PushContextOptions } from '@skiff/control-plane/model/index.ts';
 import type { Proxy } from '@skiff/control-plane/model/proxy.ts';
+import { buildClusters, type ClusterLoadAssignmentWire, type ClusterWire } from '@skiff/control-plane/translate/cluster/index.ts';
+import { buildClusterLoadAssignment } from '@skiff/control-plane/translate/endpoint/index.ts';
 
 export const TEST_IP_ANNOTATION = 'skiff.test/ip';
 
 export interface ConfigGenOptions extends PushContextOptions {
   readonly yaml: string;
+  /** Namespace for objects that name none (`kubectl apply -n`); `default` when unset. */
+  readonly namespace?: string;
   /** Keep error-level issues instead of throwing (for configs that are invalid on purpose). */
   readonly allowInvalid?: boolean;
 }
@@ -26,9 +35,60 @@ export class ConfigGen {
     const parsed = parseManifests(options.yaml, 'test.yaml');
     const errors = parsed.issues.filter((i) => i.severity === 'error');
     if (errors.length > 0 && !options.allowInvalid) throw new Error(`invalid test config:\n${errors.map(formatIssue).join('\n')}`);
-    const objects = parsed.resources.map((r, i) => normalize(r.object, i));
+    const objects = parsed.resources.map((r, i) => normalize(r.object, i, options.namespace ?? 'default'));
     this.push = PushContext.build(configSnapshot(objects), options);
   }
+
+  /** CDS for the proxy, each cluster checked against the codec. */
+  clusters(proxy: Proxy): ClusterWire[] {
+    const clusters = buildClusters(proxy, this.push);
+    for (const c of clusters) assertEncodes(TypeUrl.Cluster, c as unknown as WireMessage);
+    return clusters;
+  }
+
+  /** One cluster by name; throws when the proxy has none of that name. */
+  cluster(proxy: Proxy, name: string): ClusterWire {
+    const found = this.clusters(proxy).find((c) => c.name === name);
+    if (!found) throw new Error(`no cluster ${name}; have: ${this.clusters(proxy).map((c) => c.name).join(', ')}`);
+    return found;
+  }
+
+  /** EDS for one cluster, checked against the codec. */
+  endpoints(proxy: Proxy, clusterName: string): ClusterLoadAssignmentWire {
+    const cla = buildClusterLoadAssignment(proxy, this.push, clusterName);
+    assertEncodes(TypeUrl.ClusterLoadAssignment, cla as unknown as WireMessage);
+    return cla;
+  }
+}
+
+/** Encodes and decodes `message`, and throws when a field set in it did not survive (unknown or misspelt). */
+export function assertEncodes(typeUrl: string, message: WireMessage): void {
+  const decoded = decodeAny(encodeAny(typeUrl, message));
+  const lost: string[] = [];
+  compare(message, decoded, '', lost);
+  if (lost.length > 0) throw new Error(`fields dropped by the ${typeUrl} codec: ${lost.join(', ')}`);
+}
+
+function compare(sent: unknown, got: unknown, path: string, lost: string[]): void {
+  if (Array.isArray(sent)) {
+    sent.forEach((v, i) => compare(v, Array.isArray(got) ? got[i] : undefined, `${path}[${i}]`, lost));
+    return;
+  }
+  if (sent === null || typeof sent !== 'object') return;
+  for (const [k, v] of Object.entries(sent)) {
+    const here = path ? `${path}.${k}` : k;
+    const g = got !== null && typeof got === 'object' ? (got as Record<string, unknown>)[k] : undefined;
+    if (g === undefined && !isDefault(v)) lost.push(here);
+    else compare(v, g, here, lost);
+  }
+}
+
+/** proto3 leaves defaults off the wire: 0, '0', false, '', empty objects and lists. */
+function isDefault(v: unknown): boolean {
+  if (v === 0 || v === '0' || v === false || v === '') return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (v !== null && typeof v === 'object') return Object.values(v).every(isDefault);
+  return false;
 }
 
 export function configGen(options: ConfigGenOptions): ConfigGen {
@@ -69,9 +129,9 @@ function testProxy(type: Proxy['type'], o: TestProxyOptions): Proxy {
   };
 }
 
-function normalize(object: ResourceObject, index: number): ResourceObject {
+function normalize(object: ResourceObject, index: number, namespace: string): ResourceObject {
   const copy = structuredClone(object);
-  copy.metadata.namespace ??= 'default';
+  copy.metadata.namespace ??= namespace;
   // Creation order = document order, so "oldest wins" rules are predictable.
   copy.metadata.creationTimestamp ??= new Date(Date.UTC(2024, 0, 1, 0, 0, index)).toISOString();
   if (copy.kind === 'Pod' && copy.status === undefined) {

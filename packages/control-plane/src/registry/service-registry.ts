@@ -5,7 +5,7 @@
  * the store produces a new registry (inside a new PushContext).
  */
 import type { kube, ServiceEntry, WorkloadEntry, WorkloadGroup } from '@skiff/api';
-import { endpointsFromSlices, endpointsFromWorkloads, SERVICE_NAME_LABEL } from './kube/endpoints.ts';
+import { endpointsFromSlices, endpointsFromWorkloads, externalNameEndpoints, SERVICE_NAME_LABEL } from './kube/endpoints.ts';
 import { kubeService } from './kube/service.ts';
 import type { MeshSettings } from './mesh-settings.ts';
 import { serviceEntryEndpoints, serviceEntryServices } from './service-entry/service-entry.ts';
@@ -58,7 +58,9 @@ export class ServiceRegistry {
     for (const svc of inputs.services) {
       const service = kubeService(svc, mesh);
       const slices = slicesByService.get(service.namespace)?.get(service.name);
-      const endpoints = slices ? endpointsFromSlices(service, svc, slices, podIndex) : endpointsFromWorkloads(service, svc, this.#workloads);
+      const endpoints = service.externalName !== undefined
+        ? externalNameEndpoints(service)
+        : slices ? endpointsFromSlices(service, svc, slices, podIndex) : endpointsFromWorkloads(service, svc, this.#workloads);
       if (this.#add(service)) {
         services.push(service);
         this.#endpoints.set(service, endpoints);

@@ -57,6 +57,15 @@ function endpointOf(service: Service, servicePort: number, w: Workload, port: nu
   };
 }
 
+/** An ExternalName Service resolves its external name on every port (Istio converts it to a DNS service). */
+export function externalNameEndpoints(service: Service): ServiceEndpoint[] {
+  return service.ports.map((p) => ({
+    hostname: service.hostname, serviceNamespace: service.namespace, servicePort: p.port,
+    address: service.externalName ?? '', port: p.port, labels: {}, namespace: service.namespace, serviceAccount: '',
+    healthy: true, locality: NO_LOCALITY, weight: 1, workload: '', network: '',
+  }));
+}
+
 export function endpointsFromSlices(
   service: Service,
   svc: kube.Service,

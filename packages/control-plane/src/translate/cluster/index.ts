@@ -1,0 +1,35 @@
+/**
+ * CDS for one proxy, in Istio's order: outbound service clusters, then
+ * BlackHoleCluster and (sidecars) PassthroughCluster, then (sidecars)
+ * inbound clusters and InboundPassthroughCluster. A name built twice (two
+ * services claiming one host and port) keeps its first cluster, as Istio's
+ * normalizeClusters does.
+ */
+import { TypeUrl } from '@skiff/api';
+import type { ProxyView, PushContext } from '../../model/push-context.ts';
+import type { GeneratorEntry } from '../../xds/types.ts';
+import { buildInboundClusters } from './inbound.ts';
+import { buildOutboundClusters } from './outbound.ts';
+import { buildBlackHoleCluster, buildInboundPassthroughCluster, buildPassthroughCluster } from './special.ts';
+import type { ClusterWire } from './wire.ts';
+
+export function buildClusters(proxy: ProxyView, push: PushContext): ClusterWire[] {
+  const all = [...buildOutboundClusters(proxy, push), buildBlackHoleCluster(push.mesh)];
+  if (proxy.type === 'sidecar') {
+    all.push(buildPassthroughCluster(push.mesh), ...buildInboundClusters(proxy, push), buildInboundPassthroughCluster(push.mesh));
+  }
+  const seen = new Set<string>();
+  return all.filter((c) => !seen.has(c.name) && seen.add(c.name));
+}
+
+/** The CDS generator, for the xDS server's registry. */
+export const clusterGenerator: GeneratorEntry<PushContext> = {
+  typeUrl: TypeUrl.Cluster,
+  generate: (proxy, push) => buildClusters(proxy, push).map((c) => ({ name: c.name, resource: c as unknown as Record<string, unknown> })),
+};
+
+export { buildOutboundClusters, buildServicePortClusters, outboundClusterKey, discoveryType, type OutboundClusterKey } from './outbound.ts';
+export { buildInboundClusters } from './inbound.ts';
+export { buildBlackHoleCluster, buildPassthroughCluster, buildInboundPassthroughCluster } from './special.ts';
+export { buildHashPolicy, hashPolicyFor, type HashPolicyWire } from './hash-policy.ts';
+export type * from './wire.ts';

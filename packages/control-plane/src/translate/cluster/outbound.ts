@@ -1,0 +1,129 @@
+/**
+ * Outbound clusters: one per port of every service the proxy's scope
+ * shows, plus one per DestinationRule subset (Istio's buildOutboundClusters
+ * and applyDestinationRule). The discovery type follows the service's
+ * resolution: EDS for Kubernetes services and STATIC ServiceEntries,
+ * STRICT_DNS for DNS, LOGICAL_DNS for DNS_ROUND_ROBIN, ORIGINAL_DST for
+ * NONE and headless services (EDS on gateways, which cannot pass through).
+ * DNS clusters carry their endpoints inline, filtered by subset labels, and
+ * are left out when they have none. UDP ports get no cluster.
+ *
+ * Translation is a pure function of an `OutboundClusterKey` (STYLE §7 rule
+ * 4): the key holds everything the builder reads, so a cache keyed by it
+ * can never serve a stale cluster.
+ */
+import type { DestinationRuleSpec } from '@skiff/api';
+import type { MergedDestinationRule } from '../../model/destination-rule-index.ts';
+import type { ProxyView, PushContext } from '../../model/push-context.ts';
+import { subsetTrafficPolicy } from '../../model/traffic-policy.ts';
+import { selectorMatches } from '../../registry/labels.ts';
+import { localityOfLabels } from '../../registry/locality.ts';
+import type { MeshSettings } from '../../registry/mesh-settings.ts';
+import { isHttp2Protocol } from '../../registry/protocol.ts';
+import type { Locality, Service, ServiceEndpoint, ServicePort } from '../../registry/types.ts';
+import { buildLocalityLbEndpoints } from '../endpoint/locality-endpoints.ts';
+import { outboundClusterName } from '../names.ts';
+import { ClusterDraft } from './cluster-draft.ts';
+import { applyIstioMetadata } from './metadata.ts';
+import { applyOutboundTrafficPolicy } from './traffic-policy.ts';
+import { protoDuration, type ClusterWire, type DiscoveryType } from './wire.ts';
+
+/** Everything one service port's clusters depend on. */
+export interface OutboundClusterKey {
+  readonly proxyType: ProxyView['type'];
+  readonly proxyIps: readonly string[];
+  readonly proxyLocality: Locality;
+  readonly mesh: MeshSettings;
+  readonly service: Service;
+  readonly port: ServicePort;
+  /** Only read for DNS clusters (inline endpoints); empty otherwise. */
+  readonly endpoints: readonly ServiceEndpoint[];
+  readonly destinationRule: MergedDestinationRule | undefined;
+}
+
+export function outboundClusterKey(proxy: ProxyView, push: PushContext, service: Service, port: ServicePort): OutboundClusterKey {
+  const type = discoveryType(service, proxy.type);
+  const isDns = type === 'STRICT_DNS' || type === 'LOGICAL_DNS';
+  return {
+    proxyType: proxy.type,
+    proxyIps: proxy.ipAddresses,
+    proxyLocality: localityOfLabels(proxy.labels),
+    mesh: push.mesh,
+    service,
+    port,
+    endpoints: isDns ? push.registry.endpointsForPort(service, port.port) : [],
+    destinationRule: push.destinationRule(proxy, service),
+  };
+}
+
+export function buildOutboundClusters(proxy: ProxyView, push: PushContext): ClusterWire[] {
+  const out: ClusterWire[] = [];
+  for (const service of push.sidecarScope(proxy).services) {
+    for (const port of service.ports) {
+      if (port.protocol === 'UDP') continue;
+      out.push(...buildServicePortClusters(outboundClusterKey(proxy, push, service, port)));
+    }
+  }
+  return out;
+}
+
+/** The default cluster of a service port followed by its subset clusters. */
+export function buildServicePortClusters(key: OutboundClusterKey): ClusterWire[] {
+  const rule: DestinationRuleSpec | undefined = key.destinationRule?.spec;
+  const type = discoveryType(key.service, key.proxyType);
+  const out: ClusterWire[] = [];
+  const main = buildOne(key, type, '', key.endpoints, subsetTrafficPolicy(rule?.trafficPolicy, undefined, key.port.port));
+  if (main) out.push(main);
+  for (const subset of rule?.subsets ?? []) {
+    const name = subset.name ?? '';
+    const policy = subsetTrafficPolicy(rule?.trafficPolicy, subset.trafficPolicy, key.port.port);
+    const subsetType = subset.trafficPolicy?.loadBalancer?.simple === 'PASSTHROUGH' ? 'ORIGINAL_DST' : type;
+    const endpoints = key.endpoints.filter((e) => selectorMatches(subset.labels, e.labels));
+    const cluster = buildOne(key, subsetType, name, endpoints, policy);
+    if (cluster) out.push(cluster);
+  }
+  return out;
+}
+
+/** Istio's convertResolution. */
+export function discoveryType(service: Service, proxyType: ProxyView['type']): DiscoveryType {
+  switch (service.resolution) {
+    case 'DNSLB': return 'STRICT_DNS';
+    case 'DNSRoundRobinLB': return 'LOGICAL_DNS';
+    case 'Passthrough': return proxyType === 'router' ? 'EDS' : 'ORIGINAL_DST';
+    default: return 'EDS';
+  }
+}
+
+function buildOne(
+  key: OutboundClusterKey,
+  type: DiscoveryType,
+  subset: string,
+  endpoints: readonly ServiceEndpoint[],
+  policy: DestinationRuleSpec['trafficPolicy'],
+): ClusterWire | undefined {
+  const name = outboundClusterName(key.port.port, subset, key.service.hostname);
+  const draft = new ClusterDraft({ name, type, alt_stat_name: `${name};` });
+  const c = draft.cluster;
+  if (type === 'STRICT_DNS' || type === 'LOGICAL_DNS') {
+    const localities = buildLocalityLbEndpoints(endpoints, { sendUnhealthy: false, withHealthStatus: false });
+    if (localities.length === 0) return undefined;
+    c.dns_lookup_family = dnsLookupFamily(key.proxyIps);
+    c.dns_refresh_rate = protoDuration(key.mesh.dnsRefreshRateMs);
+    c.respect_dns_ttl = true;
+    c.load_assignment = { cluster_name: name, endpoints: localities };
+  }
+  if (isHttp2Protocol(key.port.protocol)) draft.setHttp2();
+  else if (key.proxyType === 'sidecar' && key.port.protocol === 'Unsupported') draft.setUseDownstreamProtocol();
+  applyOutboundTrafficPolicy(draft, policy, { mesh: key.mesh, port: key.port, proxyLocality: key.proxyLocality });
+  if (c.type === 'EDS') {
+    c.eds_cluster_config = { service_name: name, eds_config: { ads: {}, initial_fetch_timeout: { seconds: '0' }, resource_api_version: 'V3' } };
+  }
+  applyIstioMetadata(c, { services: [key.service], port: key.port.port, subset, destinationRule: key.destinationRule?.from[0] });
+  return draft.build();
+}
+
+/** Istio: V4_ONLY for IPv4-only proxies, V6_ONLY for IPv6-only ones, V4_ONLY otherwise (dual stack off). */
+function dnsLookupFamily(ips: readonly string[]): 'V4_ONLY' | 'V6_ONLY' {
+  return ips.length > 0 && ips.every((ip) => ip.includes(':')) ? 'V6_ONLY' : 'V4_ONLY';
+}

@@ -1,0 +1,42 @@
+/**
+ * Service endpoints → Envoy LocalityLbEndpoints: grouped by locality in
+ * first-seen order, each endpoint with its address, health status and
+ * weight, each locality weighted by the sum of its endpoints' weights.
+ * Not-ready endpoints are left out unless the mesh sends them (then as
+ * UNHEALTHY, with the panic threshold at 0 on the cluster).
+ */
+import { formatLocality } from '../../registry/locality.ts';
+import type { ServiceEndpoint } from '../../registry/types.ts';
+import type { LbEndpointWire, LocalityLbEndpointsWire } from '../cluster/wire.ts';
+
+export interface LocalityEndpointsOptions {
+  readonly sendUnhealthy: boolean;
+  /** DNS clusters carry no health status (the proxy resolves the names). */
+  readonly withHealthStatus: boolean;
+}
+
+export function buildLocalityLbEndpoints(endpoints: readonly ServiceEndpoint[], options: LocalityEndpointsOptions): LocalityLbEndpointsWire[] {
+  const groups = new Map<string, { endpoints: ServiceEndpoint[] }>();
+  for (const e of endpoints) {
+    if (!e.healthy && !options.sendUnhealthy) continue;
+    const key = formatLocality(e.locality);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { endpoints: [] }));
+    g.endpoints.push(e);
+  }
+  const out: LocalityLbEndpointsWire[] = [];
+  for (const { endpoints: group } of groups.values()) {
+    const l = group[0].locality;
+    const lbEndpoints: LbEndpointWire[] = group.map((e) => ({
+      endpoint: { address: { socket_address: { address: e.address, port_value: e.port } } },
+      ...(options.withHealthStatus ? { health_status: e.healthy ? 'HEALTHY' as const : 'UNHEALTHY' as const } : {}),
+      load_balancing_weight: { value: e.weight },
+    }));
+    out.push({
+      ...(l.region || l.zone || l.subZone ? { locality: { ...(l.region ? { region: l.region } : {}), ...(l.zone ? { zone: l.zone } : {}), ...(l.subZone ? { sub_zone: l.subZone } : {}) } } : {}),
+      lb_endpoints: lbEndpoints,
+      load_balancing_weight: { value: group.reduce((s, e) => s + e.weight, 0) },
+    });
+  }
+  return out;
+}

@@ -1,2 +1,3 @@
 export { FakeAdsClient, type FakeAdsClientOptions, type ReceivedResponse, type AckDecision, type AdsProtocol } from './fake-ads-client.ts';
 export { FakeMesh, fakeGenerators, sidecarId, type FakeEntry, type FakeMeshState } from './fake-mesh.ts';
+export { ConfigGen, configGen, sidecarProxy, routerProxy, assertEncodes, TEST_IP_ANNOTATION, type ConfigGenOptions, type TestProxyOptions } from './config-gen.ts';

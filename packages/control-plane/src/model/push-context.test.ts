@@ -28,6 +28,13 @@ describe('PushContext services and exportTo', () => {
     assert.equal(push.service(sidecarProxy({ namespace: 'ns2' }), 'a.ns1.svc.cluster.local'), undefined);
   });
 
+  it('follows exportTo exactly: a list without the own namespace hides it there, and ~ hides it everywhere', () => {
+    const push = configGen({ yaml: svc('a', 'ns1', ', annotations: {networking.istio.io/exportTo: "ns2"}') + svc('b', 'ns1', ', annotations: {networking.istio.io/exportTo: "~,ns2"}') }).push;
+    const hosts = (ns: string) => push.sidecarScope(sidecarProxy({ namespace: ns })).services.map((s) => s.hostname);
+    assert.deepEqual(hosts('ns2'), ['a.ns1.svc.cluster.local']);
+    assert.deepEqual(hosts('ns1'), []);
+  });
+
   it('prefers the proxy namespace when two namespaces declare one host', () => {
     const se = (ns: string) => `
 apiVersion: networking.istio.io/v1

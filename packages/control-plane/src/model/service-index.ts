@@ -38,7 +38,7 @@ export class ServiceIndex {
     if (byHost) return byHost;
     const chosen = new Map<string, Service>();
     for (const s of this.#registry.services()) {
-      if (!isVisibleTo(s.exportTo, namespace) && s.namespace !== namespace) continue;
+      if (!isVisibleTo(s.exportTo, namespace)) continue;
       const current = chosen.get(s.hostname);
       if (!current || preferred(s, current, namespace)) chosen.set(s.hostname, s);
     }

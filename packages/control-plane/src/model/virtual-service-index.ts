@@ -51,7 +51,7 @@ export class VirtualServiceIndex {
 
   /** VirtualServices bound to `gateway` that a proxy in `namespace` may see, oldest first. */
   forGateway(gateway: string, namespace: string): readonly VirtualServiceEntry[] {
-    return (this.#byGateway.get(gateway) ?? []).filter((e) => isVisibleTo(e.exportTo, namespace) || e.namespace === namespace);
+    return (this.#byGateway.get(gateway) ?? []).filter((e) => isVisibleTo(e.exportTo, namespace));
   }
 
   /** VirtualServices for `gateway` with a host matching `hostname` either way (a wildcard on either side). */

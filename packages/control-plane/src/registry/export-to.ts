@@ -1,6 +1,7 @@
 /**
  * `exportTo` visibility (Istio's visibility.Instance): `*` every namespace,
- * `.` the config's own namespace, `~` none, or namespace names. Unset
+ * `.` the config's own namespace, `~` none, or namespace names; a config
+ * is visible exactly where its exportTo says, its own namespace included. Unset
  * means the mesh default (MeshConfig default*ExportTo, `*` unless set).
  */
 export interface ExportTo {
@@ -15,10 +16,9 @@ export function parseExportTo(values: readonly string[] | undefined, ownNamespac
   const list = values && values.length > 0 ? values : meshDefault;
   if (list.length === 0 || list.includes('*')) return EXPORT_TO_ALL;
   const namespaces = new Set<string>();
-  for (const v of list) {
-    if (v === '~') continue;
-    namespaces.add(v === '.' ? ownNamespace : v);
-  }
+  // `~` hides the config from everyone, whatever else is listed (Istio ignores the other entries).
+  if (list.includes('~')) return { all: false, namespaces };
+  for (const v of list) namespaces.add(v === '.' ? ownNamespace : v);
   return { all: false, namespaces };
 }
 

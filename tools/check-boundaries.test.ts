@@ -24,7 +24,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   client: ['api', 'common'],
   cli: ['api', 'common', 'config', 'client'],
   dashboard: ['api', 'common', 'client'],
-  runtime: ['api', 'common', 'config', 'control-plane', 'ca', 'proxy', 'client', 'dashboard'],
+  runtime: ['api', 'common', 'config', 'control-plane', 'ca', 'proxy', 'client', 'dashboard', 'cli'],
   testing: ['api', 'common', 'config', 'control-plane', 'ca', 'proxy', 'client', 'runtime'],
 };
 

@@ -9,14 +9,18 @@ import { COMMANDS } from './commands/index.ts';
 import { UsageError, type Command, type CommandIO } from './command.ts';
 import { commandHelp, rootHelp } from './help.ts';
 
-export async function main(argv: readonly string[], io: CommandIO = processIO()): Promise<number> {
+/**
+ * `commands`: the verbs to offer. The client verbs live here; `@skiff/runtime`
+ * adds the ones that run servers (control-plane, proxy, up) and owns the bin.
+ */
+export async function main(argv: readonly string[], io: CommandIO = processIO(), commands: readonly Command<any>[] = COMMANDS): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') {
-    const target = verb === 'help' && rest[0] ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-    io.stdout.write(target ? commandHelp(target) : rootHelp(COMMANDS));
+    const target = verb === 'help' && rest[0] ? commands.find((c) => c.name === rest[0]) : undefined;
+    io.stdout.write(target ? commandHelp(target) : rootHelp(commands));
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === verb);
+  const command = commands.find((c) => c.name === verb);
   if (!command) {
     io.stderr.write(`Error: unknown command "${verb}" for "skiff"\nRun 'skiff --help' for usage.\n`);
     return 2;

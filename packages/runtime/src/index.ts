@@ -1,0 +1,1 @@
+export { main, ALL_COMMANDS } from './main.ts';

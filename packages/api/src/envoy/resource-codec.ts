@@ -4,14 +4,20 @@
  * are plain objects with proto field names (snake_case). A nested Any may be
  * given packed ({type_url, value}) or in JSON form ({'@type': url, ...fields});
  * decoding always expands nested Anys to the JSON form, like Envoy's
- * config_dump. The protos are parsed once, on first use.
+ * config_dump. google.protobuf.Struct values use proto field names too
+ * (`string_value`), like every other message (see struct-proto.ts). Fields
+ * may be given by proto or JSON name; a field the message does not define is
+ * an error, not silently dropped (see message-fields.ts). The protos are
+ * parsed once, on first use.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { messageNameOf } from '../type-urls.ts';
 import type { Any } from './discovery-types.ts';
+import { normalizeFields } from './message-fields.ts';
 import { PROTO_INCLUDE_DIRS, RESOURCE_PROTO_FILES } from './proto-paths.ts';
+import { STRUCT_PROTO, STRUCT_PROTO_FILE } from './struct-proto.ts';
 
 /** A resource or config message in proto-field-name object form. */
 export type WireMessage = { readonly [field: string]: unknown };
@@ -28,6 +34,10 @@ function loadRoot(): protobuf.Root {
     }
     return target;
   };
+  // Registered before loading so that imports of struct.proto find it loaded
+  // and skip protobufjs's bundled, camelCase copy.
+  r.addJSON(STRUCT_PROTO.nested ?? {});
+  r.files.push(STRUCT_PROTO_FILE);
   r.loadSync([...RESOURCE_PROTO_FILES], { keepCase: true });
   r.resolveAll();
   root = r;
@@ -57,10 +67,15 @@ function requireType(typeUrl: string): protobuf.Type {
   return type;
 }
 
-/** Serializes `message` as the type `typeUrl` names. Unknown fields are dropped, as protobuf does. */
+/**
+ * Serializes `message` as the type `typeUrl` names. Throws a TypeError
+ * listing every field (with its path) that the message types do not define.
+ */
 export function encodeMessage(typeUrl: string, message: WireMessage): Uint8Array {
   const type = requireType(typeUrl);
-  return type.encode(type.fromObject(message as Record<string, unknown>)).finish();
+  const normalized = normalizeFields(type, message);
+  if (normalized.errors.length > 0) throw new TypeError(`invalid ${messageNameOf(typeUrl)}: ${normalized.errors.join('; ')}`);
+  return type.encode(type.fromObject(normalized.message)).finish();
 }
 
 export function encodeAny(typeUrl: string, message: WireMessage): Any {

@@ -3,14 +3,8 @@
  * and shown by `proxy-config cluster -o json`): the services behind the
  * cluster, the original port, the subset, whether the service is external,
  * and the DestinationRule the settings came from.
- *
- * The Struct is written in the form @skiff/api's resource codec encodes:
- * protobufjs supplies google.protobuf.Value itself, with camelCase field
- * names (`stringValue`, `listValue`...), unlike the snake_case Envoy
- * messages around it (and unlike @skiff/api's `jsonToStruct`, which is for
- * the proto-loader form of the ADS stream).
  */
-import type { JsonValue } from '@skiff/api/envoy/struct.ts';
+import { jsonToStruct, type JsonValue } from '@skiff/api/envoy/struct.ts';
 import type { Service } from '../../registry/types.ts';
 import type { ClusterWire } from './wire.ts';
 
@@ -33,22 +27,5 @@ export function applyIstioMetadata(cluster: ClusterWire, input: ClusterMetadataI
     const [ns, name] = input.destinationRule.split('/');
     istio.config = `/apis/networking.istio.io/v1/namespaces/${ns}/destination-rule/${name}`;
   }
-  cluster.metadata = { filter_metadata: { istio: structOf(istio) } };
-}
-
-function structOf(json: Readonly<Record<string, JsonValue>>): { fields: Record<string, unknown> } {
-  const fields: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(json)) fields[k] = valueOf(v);
-  return { fields };
-}
-
-function valueOf(v: JsonValue): unknown {
-  if (v === null) return { nullValue: 'NULL_VALUE' };
-  if (Array.isArray(v)) return { listValue: { values: v.map(valueOf) } };
-  switch (typeof v) {
-    case 'string': return { stringValue: v };
-    case 'number': return { numberValue: v };
-    case 'boolean': return { boolValue: v };
-    default: return { structValue: structOf(v) };
-  }
+  cluster.metadata = { filter_metadata: { istio: jsonToStruct(istio) } };
 }

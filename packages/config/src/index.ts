@@ -9,3 +9,4 @@ export { withDefaults } from './defaults/index.ts';
 export { createMemoryStore, type MemoryStoreOptions, parseLabelSelector, matchesLabelSelector, type LabelSelector } from './store/index.ts';
 export * as analysis from './analyze/index.ts';
 export { openSqliteStore, type SqliteStoreOptions } from './store/index.ts';
+export { openFileSource, FileSource, FILE_SOURCE_READ_ONLY, type FileSourceOptions, type FileSourceReport } from './store/file-source/index.ts';

@@ -107,7 +107,7 @@ describe('file source', () => {
 
     await writeFile(join(dir, 'dr.yaml'), destinationRule(['v1', 'v2']));
     await tick();
-    assert.deepEqual(events.map((e) => `${e.type} ${e.object.kind}`), ['MODIFIED DestinationRule']);
+    assert.deepEqual((events as WatchEvent[]).map((e) => `${e.type} ${e.object.kind}`), ['MODIFIED DestinationRule']);
     assert.deepEqual(source.issues(), []);
     assert.deepEqual(reports.at(-1)!.rejected, []);
   });

@@ -8,3 +8,6 @@ export { type SyncStatus, type NackStatus } from './xds/sync-status.ts';
 export { type SyncState, type NackRecord } from './xds/type-watch.ts';
 export { XdsMetrics } from './xds/metrics.ts';
 export { MonitoringServer, MONITORING_PORT } from './xds/debug/monitoring-server.ts';
+export { type DebugSource } from './xds/debug/monitoring-server.ts';
+export { buildConfigDump, ConfigDumpType, type ConfigDump } from './xds/debug/config-dump.ts';
+export { startControlPlane, CONTROL_PLANE_GENERATORS, type ControlPlane, type ControlPlaneOptions, type ConfigSource } from './server/index.ts';

@@ -17,6 +17,7 @@ import { configSnapshot, PushContext, type PushContextOptions } from '@skiff/con
 import type { Proxy } from '@skiff/control-plane/model/proxy.ts';
 import { buildClusters, type ClusterLoadAssignmentWire, type ClusterWire } from '@skiff/control-plane/translate/cluster/index.ts';
 import { buildClusterLoadAssignment } from '@skiff/control-plane/translate/endpoint/index.ts';
+import { buildListeners, type ListenerWire } from '@skiff/control-plane/translate/listener/index.ts';
 
 export const TEST_IP_ANNOTATION = 'skiff.test/ip';
 
@@ -50,6 +51,21 @@ export class ConfigGen {
   cluster(proxy: Proxy, name: string): ClusterWire {
     const found = this.clusters(proxy).find((c) => c.name === name);
     if (!found) throw new Error(`no cluster ${name}; have: ${this.clusters(proxy).map((c) => c.name).join(', ')}`);
+    return found;
+  }
+
+  /** LDS for the proxy, each listener checked against the codec. */
+  listeners(proxy: Proxy): ListenerWire[] {
+    const listeners = buildListeners(proxy, this.push);
+    for (const l of listeners) assertEncodes(TypeUrl.Listener, l as unknown as WireMessage);
+    return listeners;
+  }
+
+  /** One listener by name; throws when the proxy has none of that name. */
+  listener(proxy: Proxy, name: string): ListenerWire {
+    const all = this.listeners(proxy);
+    const found = all.find((l) => l.name === name);
+    if (!found) throw new Error(`no listener ${name}; have: ${all.map((l) => l.name).join(', ')}`);
     return found;
   }
 

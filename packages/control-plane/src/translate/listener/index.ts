@@ -1,0 +1,33 @@
+/**
+ * LDS for one proxy, in Istio's order (ListenerBuilder.getListeners).
+ * Sidecars: the per-port outbound listeners, virtualOutbound, then
+ * virtualInbound (and any inbound listener a Sidecar ingress binds with
+ * captureMode NONE). Gateways: one listener per merged server port.
+ */
+import { TypeUrl } from '@skiff/api';
+import type { ProxyView, PushContext } from '../../model/push-context.ts';
+import type { GeneratorEntry } from '../../xds/types.ts';
+import { buildVirtualOutboundListener } from './catch-all.ts';
+import { buildGatewayListeners } from './gateway.ts';
+import { buildInboundListeners } from './inbound.ts';
+import { buildOutboundListeners } from './outbound.ts';
+import type { ListenerWire } from './wire.ts';
+
+export function buildListeners(proxy: ProxyView, push: PushContext): ListenerWire[] {
+  if (proxy.type === 'router') return buildGatewayListeners(proxy, push);
+  return [...buildOutboundListeners(proxy, push), buildVirtualOutboundListener(proxy, push), ...buildInboundListeners(proxy, push)];
+}
+
+/** The LDS generator, for the xDS server's registry. */
+export const listenerGenerator: GeneratorEntry<PushContext> = {
+  typeUrl: TypeUrl.Listener,
+  generate: (proxy, push) => buildListeners(proxy, push).map((l) => ({ name: l.name, resource: l as unknown as Record<string, unknown> })),
+};
+
+export { buildGatewayListeners, resolveGatewayPort } from './gateway.ts';
+export { buildInboundListeners, inboundMatchOptions } from './inbound.ts';
+export { buildOutboundListeners } from './outbound.ts';
+export { buildVirtualOutboundListener, buildCatchAllFilters } from './catch-all.ts';
+export { buildHttpFilters, type ListenerClass } from './http-filters.ts';
+export { buildHttpConnectionManager, buildHttpConnectionManagerConfig } from './http-connection-manager.ts';
+export type * from './wire.ts';

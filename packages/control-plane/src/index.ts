@@ -10,4 +10,4 @@ export { XdsMetrics } from './xds/metrics.ts';
 export { MonitoringServer, MONITORING_PORT } from './xds/debug/monitoring-server.ts';
 export { type DebugSource } from './xds/debug/monitoring-server.ts';
 export { buildConfigDump, ConfigDumpType, type ConfigDump } from './xds/debug/config-dump.ts';
-export { startControlPlane, CONTROL_PLANE_GENERATORS, type ControlPlane, type ControlPlaneOptions, type ConfigSource } from './server/index.ts';
+export { startControlPlane, CONTROL_PLANE_GENERATORS, parseListenAddress, type ControlPlane, type ControlPlaneOptions, type ConfigSource } from './server/index.ts';

@@ -36,8 +36,8 @@ export interface ControlPlaneOptions {
   readonly clock: Clock;
   /** Nonce prefixes; the system's by default. */
   readonly random?: Random;
-  /** Where operational messages go (a push context that failed to build, a watch that ended). */
-  readonly log: (line: string) => void;
+  /** Where operational messages go (a push context that failed to build, a watch that ended); stderr by default. */
+  readonly log?: (line: string) => void;
   /** Istio's 100 ms / 10 s by default. */
   readonly debounce?: DebounceOptions;
   readonly pushContext?: PushContextOptions;
@@ -59,7 +59,8 @@ export interface ControlPlane {
   close(): Promise<void>;
 }
 
-export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+export async function startControlPlane(given: ControlPlaneOptions): Promise<ControlPlane> {
+  const options = { ...given, log: given.log ?? stderrLog };
   const xdsAt = parseListenAddress(options.xdsAddress, '--xds-address');
   const monitoringAt = parseListenAddress(options.monitoringAddress, '--monitoring-address');
   let xds: XdsServer<PushContext> | undefined;
@@ -126,8 +127,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   };
 }
 
+function stderrLog(line: string): void {
+  process.stderr.write(`control-plane: ${line}\n`);
+}
+
 /** Undefined (and logged) when the snapshot cannot be built into a PushContext. */
-function buildPushContext(snapshot: ConfigSnapshot, o: ControlPlaneOptions): { push: PushContext; snapshot: ConfigSnapshot } | undefined {
+function buildPushContext(snapshot: ConfigSnapshot, o: ControlPlaneOptions & { log: (line: string) => void }): { push: PushContext; snapshot: ConfigSnapshot } | undefined {
   try {
     return { push: (o.buildPushContext ?? PushContext.build)(snapshot, o.pushContext ?? {}), snapshot };
   } catch (err) {

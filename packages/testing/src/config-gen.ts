@@ -156,3 +156,37 @@ function normalize(object: ResourceObject, index: number, namespace: string): Re
   }
   return copy;
 }
+
+// RDS: route configurations for a proxy, and the proxy's own route table over them (simulation tests).
+
+import { decodeAny as decodeRouteAny } from '@skiff/api/envoy/resource-codec.ts';
+import { buildRoutes, type RouteConfigurationWire, type RouteBuildResult } from '@skiff/control-plane/translate/route/index.ts';
+import { createRouteTable, parseRouteConfiguration, type RouteTable } from '@skiff/proxy/http/route-table/index.ts';
+
+/** RDS for the proxy (every route configuration it has), each checked against the codec, with the conflicts found. */
+export function routesFor(gen: ConfigGen, proxy: Proxy): RouteBuildResult {
+  const result = buildRoutes(proxy, gen.push);
+  for (const r of result.routeConfigurations) assertEncodes(TypeUrl.RouteConfiguration, r as unknown as WireMessage);
+  return result;
+}
+
+/** One route configuration by name; throws when the proxy has none of that name. */
+export function routeConfigurationFor(gen: ConfigGen, proxy: Proxy, name: string): RouteConfigurationWire {
+  const all = routesFor(gen, proxy).routeConfigurations;
+  const found = all.find((r) => r.name === name);
+  if (!found) throw new Error(`no route configuration ${name}; have: ${all.map((r) => r.name).join(', ')}`);
+  return found;
+}
+
+/**
+ * The route table the proxy would build from route configuration `name`:
+ * encoded to protobuf and decoded as the proxy's xDS client receives it,
+ * then parsed (a NACK throws with Envoy's reasons) and compiled.
+ */
+export function routeTableFor(gen: ConfigGen, proxy: Proxy, name: string): RouteTable {
+  const wire = routeConfigurationFor(gen, proxy, name) as unknown as WireMessage;
+  const decoded = decodeRouteAny(encodeAny(TypeUrl.RouteConfiguration, wire));
+  const parsed = parseRouteConfiguration(decoded);
+  if (!parsed.ok) throw new Error(`route configuration ${name} NACKed:\n${parsed.errors.join('\n')}`);
+  return createRouteTable(parsed.value);
+}

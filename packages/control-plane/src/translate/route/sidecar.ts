@@ -1,0 +1,150 @@
+/**
+ * A sidecar's outbound route configuration for one port, named by the port
+ * (`9080`), as Istio's buildSidecarOutboundHTTPRouteConfig builds it:
+ *   1. each VirtualService bound to `mesh` in the egress listener's scope
+ *      gives its routes to the services it names (exact host first, else the
+ *      most specific wildcard), one virtual host per service port, and to
+ *      its hosts that are not services (`bookinfo.com:80`; such hosts ride
+ *      on port 80 when the VirtualService names no service);
+ *   2. every other HTTP (or sniffed) service port gets a virtual host with
+ *      the default route to its cluster;
+ *   3. `allow_any` (PassthroughCluster) or `block_all` (502) catches the
+ *      rest, by the outbound traffic policy.
+ * A domain claimed twice stays with its first virtual host, so Envoy never
+ * sees a duplicate.
+ */
+import type { EgressListenerScope } from '../../model/sidecar-scope.ts';
+import { MESH_GATEWAY } from '../../model/gateway-name.ts';
+import type { ProxyView, PushContext } from '../../model/push-context.ts';
+import type { VirtualServiceEntry } from '../../model/virtual-service-index.ts';
+import { hostMatches, isWildcard } from '../../registry/host.ts';
+import { isHttpProtocol, type Protocol } from '../../registry/protocol.ts';
+import type { Service } from '../../registry/types.ts';
+import { ALLOW_ANY_VIRTUAL_HOST, BLOCK_ALL_VIRTUAL_HOST, PASSTHROUGH_CLUSTER, outboundClusterName, outboundRouteName, virtualHostName } from '../names.ts';
+import type { HashPolicyWire } from '../cluster/hash-policy.ts';
+import { protoDuration } from '../cluster/wire.ts';
+import { expandDelegates, type RouteConflict } from './delegate.ts';
+import { buildHttpRoutes } from './http-route.ts';
+import { buildRetryPolicy } from './retry-policy.ts';
+import { delegateLookup, routeContext } from './route-context.ts';
+import { finishRouteConfiguration } from './route-configuration.ts';
+import { plainVirtualHostDomains, serviceVirtualHostDomains } from './virtual-host-domains.ts';
+import type { RouteConfigurationWire, RouteWire, VirtualHostWire } from './wire.ts';
+
+const MESH = new Set([MESH_GATEWAY]);
+/** Istio's fallback port for VirtualService hosts that are not services. */
+const NON_SERVICE_HOST_PORT = 80;
+
+function isHttpOrSniffed(p: Protocol): boolean {
+  return isHttpProtocol(p) || p === 'Unsupported';
+}
+
+function httpPorts(s: Service): number[] {
+  return s.ports.filter((p) => isHttpOrSniffed(p.protocol)).map((p) => p.port);
+}
+
+/** The ports a sidecar gets an outbound HTTP route configuration for, ascending. */
+export function sidecarRoutePorts(proxy: ProxyView, push: PushContext): number[] {
+  const ports = new Set<number>();
+  for (const egress of push.sidecarScope(proxy).egress) {
+    const listenerPort = egress.listener?.port?.number;
+    for (const s of egress.services) for (const p of httpPorts(s)) if (listenerPort === undefined || listenerPort === p) ports.add(p);
+    const owners = assignOwners(egress);
+    for (const vs of egress.virtualServices) {
+      if (plainHosts(vs, egress.services).length > 0 && ![...owners.values()].includes(vs)) ports.add(listenerPort ?? NON_SERVICE_HOST_PORT);
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
+export function buildSidecarRouteConfiguration(proxy: ProxyView, push: PushContext, port: number, conflicts: RouteConflict[]): RouteConfigurationWire {
+  const scope = push.sidecarScope(proxy);
+  const egress = scope.egress.find((e) => e.listener?.port?.number === port) ?? scope.egress.find((e) => e.listener?.port?.number === undefined);
+  const vhosts: VirtualHostWire[] = [];
+  const owners = egress ? assignOwners(egress) : new Map<Service, VirtualServiceEntry>();
+  const ctx = routeContext(proxy, push, port, MESH);
+  for (const vs of egress?.virtualServices ?? []) {
+    const owned = [...owners].filter(([, o]) => o === vs).map(([s]) => s);
+    const ownedHere = owned.filter((s) => httpPorts(s).includes(port));
+    if (ownedHere.length === 0 && !(owned.length === 0 && port === NON_SERVICE_HOST_PORT)) continue;
+    const routes = buildHttpRoutes(vs.name, expandDelegates(vs, delegateLookup(proxy, push, vs.namespace), conflicts), ctx);
+    if (routes.length === 0) continue;
+    for (const host of plainHosts(vs, egress!.services)) vhosts.push(virtualHost(virtualHostName(host, port), plainVirtualHostDomains(host, port), routes));
+    for (const s of ownedHere) vhosts.push(virtualHost(virtualHostName(s.hostname, port), serviceVirtualHostDomains(s, port, proxy.namespace, push.mesh.clusterDomain), routes));
+  }
+  for (const s of egress?.services ?? []) {
+    if (owners.has(s) || !httpPorts(s).includes(port)) continue;
+    const hash = ctx.hashPolicy(s, port, '');
+    vhosts.push(virtualHost(virtualHostName(s.hostname, port), serviceVirtualHostDomains(s, port, proxy.namespace, push.mesh.clusterDomain), [
+      defaultRoute(outboundClusterName(port, '', s.hostname), `${s.hostname}:${port}`, hash),
+    ]));
+  }
+  vhosts.push(scope.outboundTrafficPolicy === 'REGISTRY_ONLY' ? BLOCK_ALL : ALLOW_ANY);
+  return finishRouteConfiguration(outboundRouteName(port), vhosts);
+}
+
+function virtualHost(name: string, domains: string[], routes: readonly RouteWire[]): VirtualHostWire {
+  return { name, domains, routes, include_request_attempt_count: true };
+}
+
+/** Istio's BuildDefaultHTTPOutboundRoute: everything to the service's cluster, default retries, no timeout. */
+function defaultRoute(cluster: string, operation: string, hash: readonly HashPolicyWire[]): RouteWire {
+  const retry = buildRetryPolicy(undefined, hash.length > 0)!;
+  return {
+    name: 'default',
+    match: { prefix: '/' },
+    route: {
+      cluster,
+      timeout: protoDuration(0),
+      max_stream_duration: { max_stream_duration: protoDuration(0), grpc_timeout_header_max: protoDuration(0) },
+      retry_policy: retry,
+      ...(hash.length > 0 ? { hash_policy: hash } : {}),
+    },
+    decorator: { operation: `${operation}/*` },
+  };
+}
+
+const ALLOW_ANY: VirtualHostWire = virtualHost(ALLOW_ANY_VIRTUAL_HOST, ['*'], [{
+  name: ALLOW_ANY_VIRTUAL_HOST,
+  match: { prefix: '/' },
+  route: {
+    cluster: PASSTHROUGH_CLUSTER,
+    timeout: protoDuration(0),
+    max_stream_duration: { max_stream_duration: protoDuration(0), grpc_timeout_header_max: protoDuration(0) },
+  },
+}]);
+
+const BLOCK_ALL: VirtualHostWire = virtualHost(BLOCK_ALL_VIRTUAL_HOST, ['*'], [{
+  name: BLOCK_ALL_VIRTUAL_HOST,
+  match: { prefix: '/' },
+  direct_response: { status: 502 },
+}]);
+
+/**
+ * Which VirtualService routes each service: the oldest naming it exactly,
+ * else the one whose wildcard host matching it is the most specific
+ * (longest), oldest first among equals.
+ */
+function assignOwners(egress: EgressListenerScope): Map<Service, VirtualServiceEntry> {
+  const owners = new Map<Service, VirtualServiceEntry>();
+  for (const s of egress.services) {
+    const exact = egress.virtualServices.find((vs) => vs.hosts.includes(s.hostname));
+    if (exact) {
+      owners.set(s, exact);
+      continue;
+    }
+    let best: { vs: VirtualServiceEntry; length: number } | undefined;
+    for (const vs of egress.virtualServices) {
+      for (const h of vs.hosts) {
+        if (isWildcard(h) && hostMatches(h, s.hostname) && (!best || h.length > best.length)) best = { vs, length: h.length };
+      }
+    }
+    if (best) owners.set(s, best.vs);
+  }
+  return owners;
+}
+
+/** Istio's separateVSHostsAndServices: exact hosts that are no service, and wildcards that match none. */
+function plainHosts(vs: VirtualServiceEntry, services: readonly Service[]): string[] {
+  return vs.hosts.filter((h) => isWildcard(h) ? !services.some((s) => hostMatches(h, s.hostname)) : !services.some((s) => s.hostname === h));
+}

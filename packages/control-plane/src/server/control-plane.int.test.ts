@@ -98,12 +98,20 @@ async function start() {
   return { clock, reports, log, source: s, cp: plane, client: c, until, get };
 }
 
-/** Subscribes like Envoy: CDS wildcard, then EDS for the EDS clusters it got. */
+/** Subscribes like Envoy: CDS wildcard, EDS for the EDS clusters it got, LDS wildcard, RDS for the route names its listeners use. */
 async function connectSidecar(c: FakeAdsClient) {
   c.subscribe(TypeUrl.Cluster);
   const cds = await c.next(TypeUrl.Cluster);
   c.subscribe(TypeUrl.ClusterLoadAssignment, [...cds.resources.values()].filter((r) => r.type === 'EDS').map((r) => String(r.name)));
   await c.next(TypeUrl.ClusterLoadAssignment);
+  c.subscribe(TypeUrl.Listener);
+  const lds = await c.next(TypeUrl.Listener);
+  const routeNames = new Set<string>();
+  for (const listener of lds.resources.values()) {
+    for (const m of JSON.stringify(listener).matchAll(/"route_config_name":"([^"]+)"/g)) routeNames.add(m[1]);
+  }
+  c.subscribe(TypeUrl.RouteConfiguration, [...routeNames]);
+  await c.next(TypeUrl.RouteConfiguration);
   return cds;
 }
 
@@ -113,13 +121,16 @@ function endpointAddresses(c: FakeAdsClient, cluster: string): string[] {
 }
 
 describe('control plane on a directory of YAML', () => {
-  it('serves a sidecar CDS and EDS with the DestinationRule subset clusters', async () => {
+  it('serves a sidecar CDS and EDS with the DestinationRule subset clusters, and its LDS and RDS', async () => {
     const { client } = await start();
     const cds = await connectSidecar(client);
     for (const name of [`outbound|9080||${HOST}`, V1, V2]) assert.ok(cds.resources.has(name), name);
     assert.deepEqual(endpointAddresses(client, V1), ['10.1.0.1']);
     assert.deepEqual(endpointAddresses(client, V2), ['10.1.0.2']);
     assert.deepEqual(endpointAddresses(client, `outbound|9080||${HOST}`), ['10.1.0.1', '10.1.0.2']);
+    assert.ok(client.resources(TypeUrl.Listener).has('0.0.0.0_9080'), [...client.resources(TypeUrl.Listener).keys()].join());
+    assert.ok(client.resources(TypeUrl.Listener).has('virtualOutbound'));
+    assert.ok(client.resources(TypeUrl.RouteConfiguration).has('9080'), [...client.resources(TypeUrl.RouteConfiguration).keys()].join());
   });
 
   it('pushes an edited file to a connected sidecar without a reconnect: pod labels (EDS) and a new subset (CDS)', async () => {
@@ -202,6 +213,10 @@ describe('control plane on a directory of YAML', () => {
     assert.deepEqual({ ...v1, '@type': undefined }, { ...client.resources(TypeUrl.Cluster).get(V1), '@type': undefined });
     const endpoints = dump.configs[1] as { dynamic_endpoint_configs: { endpoint_config: { cluster_name: string } }[] };
     assert.deepEqual(endpoints.dynamic_endpoint_configs.map((e) => e.endpoint_config.cluster_name).sort(), [...client.resources(TypeUrl.ClusterLoadAssignment).keys()].sort());
+    const listeners = dump.configs[2] as { dynamic_listeners: { name: string; active_state: { listener: { name: string } } }[] };
+    assert.deepEqual(listeners.dynamic_listeners.map((l) => l.name).sort(), [...client.resources(TypeUrl.Listener).keys()].sort());
+    const routes = dump.configs[3] as { dynamic_route_configs: { route_config: { name: string } }[] };
+    assert.deepEqual(routes.dynamic_route_configs.map((r) => r.route_config.name), [...client.resources(TypeUrl.RouteConfiguration).keys()]);
     const withoutEds = (await (await get(`/debug/config_dump?proxyID=${PROXY_ID}`)).json()) as { configs: Record<string, unknown>[] };
     assert.ok(!withoutEds.configs.some((c) => c['@type'] === ConfigDumpType.Endpoints));
 

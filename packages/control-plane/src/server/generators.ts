@@ -1,16 +1,19 @@
 /**
  * The generators the control plane serves, one per type URL: the single
  * place where translation plugs into the xDS server (Istio's
- * InitGenerators). CDS and EDS today; LDS and RDS join this list when
- * translate/listener and translate/route export `listenerGenerator` and
- * `routeGenerator`.
+ * InitGenerators), in Envoy's push order: CDS, EDS, LDS, RDS. A new type
+ * (SDS, ECDS) is one more entry here.
  */
 import type { PushContext } from '../model/push-context.ts';
 import { clusterGenerator } from '../translate/cluster/index.ts';
 import { endpointGenerator } from '../translate/endpoint/index.ts';
+import { listenerGenerator } from '../translate/listener/index.ts';
+import { routeGenerator } from '../translate/route/index.ts';
 import type { GeneratorEntry } from '../xds/types.ts';
 
 export const CONTROL_PLANE_GENERATORS: readonly GeneratorEntry<PushContext>[] = [
   clusterGenerator,
   endpointGenerator,
+  listenerGenerator,
+  routeGenerator,
 ];

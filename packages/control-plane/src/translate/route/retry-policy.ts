@@ -20,15 +20,15 @@ export const PREVIOUS_PRIORITIES = 'envoy.retry_priorities.previous_priorities';
  * @skiff/api's TypeUrl does not list these two messages and its codec does
  * not load their protos, so they are sent packed. PreviousHostsPredicate is
  * an empty message; PreviousPrioritiesConfig{update_frequency: 2} is field 1
- * varint 2. TODO(#3): move both URLs into TypeUrl with their protos.
+ * varint 2 (`CAI=` in base64, the codec's bytes form). TODO(#3): move both URLs into TypeUrl with their protos.
  */
 const PREVIOUS_HOSTS_ANY: PackedAnyWire = {
   type_url: 'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate',
-  value: new Uint8Array(0),
+  value: '',
 };
 const PREVIOUS_PRIORITIES_ANY: PackedAnyWire = {
   type_url: 'type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig',
-  value: Uint8Array.of(0x08, 0x02),
+  value: 'CAI=',
 };
 
 /** The HTTP status codes Go's http.StatusText knows: Istio treats only these as codes in retryOn. */

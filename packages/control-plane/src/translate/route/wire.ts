@@ -55,7 +55,8 @@ export interface HeaderValueOptionWire {
 /** A packed google.protobuf.Any, for typed configs whose proto Skiff does not load. */
 export interface PackedAnyWire {
   readonly type_url: string;
-  readonly value: Uint8Array;
+  /** base64. */
+  readonly value: string;
 }
 
 export interface RetryPolicyWire {

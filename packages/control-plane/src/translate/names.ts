@@ -21,6 +21,28 @@ export const ALLOW_ANY_VIRTUAL_HOST = 'allow_any';
 /** Virtual host answering unknown hosts with 502 (REGISTRY_ONLY). */
 export const BLOCK_ALL_VIRTUAL_HOST = 'block_all';
 
+/** Filter chain names Istio gives the capture listeners' fixed chains. */
+export const VIRTUAL_OUTBOUND_BLACKHOLE_CHAIN = 'virtualOutbound-blackhole';
+export const VIRTUAL_OUTBOUND_CATCH_ALL_TCP_CHAIN = 'virtualOutbound-catchall-tcp';
+export const VIRTUAL_INBOUND_BLACKHOLE_CHAIN = 'virtualInbound-blackhole';
+export const VIRTUAL_INBOUND_CATCH_ALL_HTTP_CHAIN = 'virtualInbound-catchall-http';
+export const PASSTHROUGH_FILTER_CHAIN = 'PassthroughFilterChain';
+
+/** The virtual host of an inbound HTTP chain's inline route: `inbound|http|9080`. */
+export function inboundVirtualHostName(port: number): string {
+  return `inbound|http|${port}`;
+}
+
+/** SDS resource names for certificates: the workload's own (`default`), a credential (`kubernetes://api-cert`), files. */
+export const WORKLOAD_CERTIFICATE_SDS_NAME = 'default';
+export const ROOT_CA_SDS_NAME = 'ROOTCA';
+export function credentialSdsName(credentialName: string): string {
+  return `kubernetes://${credentialName}`;
+}
+export function fileCertificateSdsName(certificate: string, privateKey: string): string {
+  return `file-cert:${certificate}~${privateKey}`;
+}
+
 export type TrafficDirection = 'inbound' | 'outbound';
 
 export interface ClusterKey {

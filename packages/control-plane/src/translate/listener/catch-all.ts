@@ -7,11 +7,11 @@
  * keeps two chains of its own: a blackhole for connections addressed to
  * 15001 itself (no loops) and the catch-all.
  */
-import { VIRTUAL_OUTBOUND_LISTENER, BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER } from '../names.ts';
+import { BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER, VIRTUAL_OUTBOUND_BLACKHOLE_CHAIN, VIRTUAL_OUTBOUND_CATCH_ALL_TCP_CHAIN, VIRTUAL_OUTBOUND_LISTENER } from '../names.ts';
 import type { ProxyView, PushContext } from '../../model/push-context.ts';
 import { resolveShortName } from '../../registry/host.ts';
 import { destinationCluster, tcpProxyFilter } from './tcp-proxy.ts';
-import { OUTBOUND_CAPTURE_PORT, VIRTUAL_OUTBOUND_BLACKHOLE_CHAIN, VIRTUAL_OUTBOUND_CATCH_ALL_TCP_CHAIN, WILDCARD_ADDRESS } from './well-known.ts';
+import { OUTBOUND_CAPTURE_PORT, WILDCARD_ADDRESS } from './well-known.ts';
 import type { ListenerWire, NetworkFilterWire } from './wire.ts';
 
 export function buildCatchAllFilters(proxy: ProxyView, push: PushContext): NetworkFilterWire[] {

@@ -4,7 +4,7 @@
  * goes to `inbound|<port>||` with no timeout, named and decorated as Istio
  * does (`inbound|http|<port>`, `<host>:<port>/*`).
  */
-import { inboundRouteName } from '../names.ts';
+import { inboundRouteName, inboundVirtualHostName } from '../names.ts';
 import type { InboundChainConfig } from './inbound.ts';
 
 const ZERO = { seconds: '0' } as const;
@@ -13,8 +13,7 @@ export function buildInboundRouteConfig(cc: InboundChainConfig): Record<string, 
   return {
     name: cc.passthrough ? cc.cluster : inboundRouteName(cc.targetPort),
     virtual_hosts: [{
-      // TODO(#3): Istio's `inbound|http|<port>` virtual host name belongs in names.ts (owned by the names module).
-      name: `inbound|http|${cc.servicePort}`,
+      name: inboundVirtualHostName(cc.servicePort),
       domains: ['*'],
       routes: [{
         name: 'default',

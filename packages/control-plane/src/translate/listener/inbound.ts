@@ -16,17 +16,14 @@
  * `inboundMatchOptions`; the TLS inspector is added automatically once a
  * chain matches on `tls`.
  */
+import { BLACKHOLE_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER, inboundClusterName, listenerName, listenerStatPrefix, VIRTUAL_INBOUND_BLACKHOLE_CHAIN, VIRTUAL_INBOUND_CATCH_ALL_HTTP_CHAIN, VIRTUAL_INBOUND_LISTENER } from '../names.ts';
 import type { ProxyView, PushContext } from '../../model/push-context.ts';
 import { isHttp2Protocol, isHttpProtocol, isTcpProtocol, parseProtocol, type Protocol } from '../../registry/protocol.ts';
-import { BLACKHOLE_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER, VIRTUAL_INBOUND_LISTENER, inboundClusterName, listenerName, listenerStatPrefix } from '../names.ts';
 import { buildFilterChain, httpInspector, tlsInspector } from './filter-chain.ts';
 import { buildHttpConnectionManager } from './http-connection-manager.ts';
 import { buildInboundRouteConfig } from './inbound-route.ts';
 import { tcpProxyFilter } from './tcp-proxy.ts';
-import {
-  INBOUND_CAPTURE_PORT, ORIGINAL_DST, PLAINTEXT_HTTP_ALPNS, RAW_BUFFER, TLS, VIRTUAL_INBOUND_BLACKHOLE_CHAIN,
-  VIRTUAL_INBOUND_CATCH_ALL_HTTP_CHAIN, WILDCARD_ADDRESS,
-} from './well-known.ts';
+import { INBOUND_CAPTURE_PORT, ORIGINAL_DST, PLAINTEXT_HTTP_ALPNS, RAW_BUFFER, TLS, WILDCARD_ADDRESS } from './well-known.ts';
 import { TypeUrl } from '@skiff/api';
 import type { FilterChainWire, ListenerFilterPredicateWire, ListenerFilterWire, ListenerWire } from './wire.ts';
 

@@ -15,17 +15,17 @@
  * An explicit egress port locks its listener: the catch-all egress listener
  * adds nothing there. Conflicts merge or upgrade to sniffing as Istio does.
  */
+import { listenerName, listenerStatPrefix, outboundRouteName, PASSTHROUGH_FILTER_CHAIN } from '../names.ts';
 import type { ProxyView, PushContext } from '../../model/push-context.ts';
 import type { EgressListenerScope } from '../../model/sidecar-scope.ts';
 import { isHttpProtocol, isTcpProtocol, parseProtocol, type Protocol } from '../../registry/protocol.ts';
 import type { Service } from '../../registry/types.ts';
-import { listenerName, listenerStatPrefix, outboundRouteName } from '../names.ts';
 import { buildCatchAllFilters } from './catch-all.ts';
 import { buildFilterChain, conflicts, isMatchAll, httpInspector, tlsInspector, type FilterChainOpts } from './filter-chain.ts';
 import { buildHttpConnectionManager } from './http-connection-manager.ts';
 import { buildOutboundTcpChains } from './outbound-tcp.ts';
 import type { TcpRouteContext } from './tcp-proxy.ts';
-import { PASSTHROUGH_FILTER_CHAIN, PLAINTEXT_HTTP_ALPNS, RAW_BUFFER, WILDCARD_ADDRESS } from './well-known.ts';
+import { PLAINTEXT_HTTP_ALPNS, RAW_BUFFER, WILDCARD_ADDRESS } from './well-known.ts';
 import type { FilterChainWire, ListenerWire } from './wire.ts';
 
 const LOCALHOST = '127.0.0.1';

@@ -7,6 +7,7 @@
  */
 import { TypeUrl, type ServerTLSSettings } from '@skiff/api';
 import { TRANSPORT_SOCKET_TLS } from './well-known.ts';
+import { credentialSdsName, fileCertificateSdsName, WORKLOAD_CERTIFICATE_SDS_NAME } from '../names.ts';
 import type { TransportSocketWire } from './wire.ts';
 
 const ALPN_HTTP = ['h2', 'http/1.1'];
@@ -14,9 +15,9 @@ const SDS_OVER_ADS = { ads: {}, resource_api_version: 'V3' } as const;
 
 /** Istio's SDS resource name for a server's certificate. */
 export function serverCertificateSdsName(tls: ServerTLSSettings): string {
-  if (tls.mode === 'ISTIO_MUTUAL') return 'default';
-  if (tls.credentialName) return `kubernetes://${tls.credentialName}`;
-  return `file-cert:${tls.serverCertificate ?? ''}~${tls.privateKey ?? ''}`;
+  if (tls.mode === 'ISTIO_MUTUAL') return WORKLOAD_CERTIFICATE_SDS_NAME;
+  if (tls.credentialName) return credentialSdsName(tls.credentialName);
+  return fileCertificateSdsName(tls.serverCertificate ?? '', tls.privateKey ?? '');
 }
 
 export function buildDownstreamTlsTransportSocket(tls: ServerTLSSettings): TransportSocketWire {

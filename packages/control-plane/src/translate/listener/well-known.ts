@@ -21,12 +21,6 @@ export const TLS = 'tls';
 /** ALPNs the HTTP inspector reports for plaintext HTTP (Istio's plaintextHTTPALPNs). */
 export const PLAINTEXT_HTTP_ALPNS: readonly string[] = ['http/1.1', 'h2c'];
 
-export const VIRTUAL_OUTBOUND_BLACKHOLE_CHAIN = 'virtualOutbound-blackhole';
-export const VIRTUAL_OUTBOUND_CATCH_ALL_TCP_CHAIN = 'virtualOutbound-catchall-tcp';
-export const VIRTUAL_INBOUND_BLACKHOLE_CHAIN = 'virtualInbound-blackhole';
-export const VIRTUAL_INBOUND_CATCH_ALL_HTTP_CHAIN = 'virtualInbound-catchall-http';
-export const PASSTHROUGH_FILTER_CHAIN = 'PassthroughFilterChain';
-
 /** Istio's ports for traffic capture (mesh proxyListenPort / proxyInboundListenPort). */
 export const OUTBOUND_CAPTURE_PORT = 15001;
 export const INBOUND_CAPTURE_PORT = 15006;

@@ -1,0 +1,62 @@
+/** RDS wire shapes as Istio emits them, and the generator's answer to named subscriptions. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { configGen, routeConfigurationFor, sidecarProxy } from '@skiff/testing/config-gen.ts';
+import { routeGenerator } from './index.ts';
+
+const YAML = `
+apiVersion: v1
+kind: Service
+metadata: {name: reviews}
+spec: {selector: {app: reviews}, ports: [{name: http, port: 9080}], clusterIP: 10.96.0.10}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec: {selector: {app: db}, ports: [{name: tcp, port: 5432}]}
+`;
+
+describe('sidecar RDS wire', () => {
+  it('emits Istio\'s default route: cluster, 0s timeout with max_stream_duration, default retries, decorator', () => {
+    const rc = routeConfigurationFor(configGen({ yaml: YAML }), sidecarProxy(), '9080');
+    assert.deepEqual(rc.validate_clusters, { value: false });
+    assert.deepEqual(rc.max_direct_response_body_size_bytes, { value: 1048576 });
+    const route = rc.virtual_hosts[0].routes[0];
+    assert.deepEqual(route, {
+      name: 'default',
+      match: { prefix: '/' },
+      route: {
+        cluster: 'outbound|9080||reviews.default.svc.cluster.local',
+        timeout: { seconds: '0' },
+        max_stream_duration: { max_stream_duration: { seconds: '0' }, grpc_timeout_header_max: { seconds: '0' } },
+        retry_policy: {
+          retry_on: 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes',
+          num_retries: { value: 2 },
+          host_selection_retry_max_attempts: '5',
+          retry_host_predicate: [{
+            name: 'envoy.retry_host_predicates.previous_hosts',
+            typed_config: { type_url: 'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate', value: '' },
+          }],
+        },
+      },
+      decorator: { operation: 'reviews.default.svc.cluster.local:9080/*' },
+    });
+    assert.equal(rc.virtual_hosts[0].include_request_attempt_count, true);
+    assert.deepEqual(rc.virtual_hosts[0].domains.slice(-2), ['10.96.0.10', '10.96.0.10:9080']);
+  });
+
+  it('builds no route configuration for TCP-only ports', () => {
+    const gen = configGen({ yaml: YAML });
+    assert.throws(() => routeConfigurationFor(gen, sidecarProxy(), '5432'), /no route configuration 5432; have: 9080/);
+  });
+});
+
+describe('routeGenerator', () => {
+  it('answers exactly the requested names, including a port with no services (passthrough only)', () => {
+    const gen = configGen({ yaml: YAML });
+    const out = routeGenerator.generate(sidecarProxy(), gen.push, { watched: { typeUrl: routeGenerator.typeUrl, isWildcard: false, names: new Set(['9080', '7777']) }, push: undefined });
+    assert.deepEqual(out.map((r) => r.name), ['7777', '9080']);
+    const passthrough = out[0].resource as { virtual_hosts: { name: string }[] };
+    assert.deepEqual(passthrough.virtual_hosts.map((v) => v.name), ['allow_any']);
+  });
+});

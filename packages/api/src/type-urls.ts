@@ -61,6 +61,10 @@ export const TypeUrl = {
   WrrLocality: `${PREFIX}envoy.extensions.load_balancing_policies.wrr_locality.v3.WrrLocality`,
   PickFirst: `${PREFIX}envoy.extensions.load_balancing_policies.pick_first.v3.PickFirst`,
 
+  // retry extensions (RetryPolicy.retry_host_predicate / retry_priority)
+  PreviousHostsPredicate: `${PREFIX}envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate`,
+  PreviousPrioritiesConfig: `${PREFIX}envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig`,
+
   // envelopes
   UdpaTypedStruct: `${PREFIX}udpa.type.v1.TypedStruct`,
   XdsTypedStruct: `${PREFIX}xds.type.v3.TypedStruct`,

@@ -6,30 +6,19 @@
  * disables retries; a route with a consistent-hash policy drops the
  * previous-hosts predicate, since retrying elsewhere would defeat the hash.
  */
-import type { HTTPRetry } from '@skiff/api';
+import { TypeUrl, type HTTPRetry } from '@skiff/api';
 import { parseDurationMs } from '@skiff/common';
 import { protoDuration } from '../cluster/wire.ts';
-import type { PackedAnyWire, RetryPolicyWire } from './wire.ts';
+import type { RetryPolicyWire } from './wire.ts';
 
 export const DEFAULT_RETRY_ON = 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes';
 export const DEFAULT_RETRY_ATTEMPTS = 2;
 export const PREVIOUS_HOSTS_PREDICATE = 'envoy.retry_host_predicates.previous_hosts';
 export const PREVIOUS_PRIORITIES = 'envoy.retry_priorities.previous_priorities';
 
-/*
- * @skiff/api's TypeUrl does not list these two messages and its codec does
- * not load their protos, so they are sent packed. PreviousHostsPredicate is
- * an empty message; PreviousPrioritiesConfig{update_frequency: 2} is field 1
- * varint 2 (`CAI=` in base64, the codec's bytes form). TODO(#3): move both URLs into TypeUrl with their protos.
- */
-const PREVIOUS_HOSTS_ANY: PackedAnyWire = {
-  type_url: 'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate',
-  value: '',
-};
-const PREVIOUS_PRIORITIES_ANY: PackedAnyWire = {
-  type_url: 'type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig',
-  value: 'CAI=',
-};
+const PREVIOUS_HOSTS_CONFIG = { '@type': TypeUrl.PreviousHostsPredicate } as const;
+/** Istio's update frequency for retryRemoteLocalities. */
+const PREVIOUS_PRIORITIES_CONFIG = { '@type': TypeUrl.PreviousPrioritiesConfig, update_frequency: 2 } as const;
 
 /** The HTTP status codes Go's http.StatusText knows: Istio treats only these as codes in retryOn. */
 const KNOWN_STATUS = new Set([
@@ -44,7 +33,7 @@ export function buildRetryPolicy(retries: HTTPRetry | undefined, hasHashPolicy: 
     num_retries: { value: DEFAULT_RETRY_ATTEMPTS },
     host_selection_retry_max_attempts: '5',
   };
-  const predicate = { retry_host_predicate: [{ name: PREVIOUS_HOSTS_PREDICATE, typed_config: PREVIOUS_HOSTS_ANY }] };
+  const predicate = { retry_host_predicate: [{ name: PREVIOUS_HOSTS_PREDICATE, typed_config: PREVIOUS_HOSTS_CONFIG }] };
   if (retries === undefined) return hasHashPolicy ? base : { ...base, ...predicate };
   if ((retries.attempts ?? 0) <= 0) return undefined;
   let retryOn = base.retry_on;
@@ -64,7 +53,7 @@ export function buildRetryPolicy(retries: HTTPRetry | undefined, hasHashPolicy: 
     ...(perTry !== undefined ? { per_try_timeout: protoDuration(perTry) } : {}),
     ...(codes && codes.length > 0 ? { retriable_status_codes: codes } : {}),
     ...(ignorePrevious ? predicate : {}),
-    ...(retries.retryRemoteLocalities ? { retry_priority: { name: PREVIOUS_PRIORITIES, typed_config: PREVIOUS_PRIORITIES_ANY } } : {}),
+    ...(retries.retryRemoteLocalities ? { retry_priority: { name: PREVIOUS_PRIORITIES, typed_config: PREVIOUS_PRIORITIES_CONFIG } } : {}),
     ...(backoff !== undefined ? { retry_back_off: { base_interval: protoDuration(backoff) } } : {}),
   };
 }

@@ -35,7 +35,7 @@ describe('sidecar RDS wire', () => {
           host_selection_retry_max_attempts: '5',
           retry_host_predicate: [{
             name: 'envoy.retry_host_predicates.previous_hosts',
-            typed_config: { type_url: 'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate', value: '' },
+            typed_config: { '@type': 'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate' },
           }],
         },
       },

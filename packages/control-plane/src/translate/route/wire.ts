@@ -52,20 +52,14 @@ export interface HeaderValueOptionWire {
   readonly append_action?: 'OVERWRITE_IF_EXISTS_OR_ADD';
 }
 
-/** A packed google.protobuf.Any, for typed configs whose proto Skiff does not load. */
-export interface PackedAnyWire {
-  readonly type_url: string;
-  /** base64. */
-  readonly value: string;
-}
 
 export interface RetryPolicyWire {
   readonly retry_on: string;
   readonly num_retries: { readonly value: number };
   readonly per_try_timeout?: ProtoDuration;
   readonly retriable_status_codes?: readonly number[];
-  readonly retry_host_predicate?: readonly { readonly name: string; readonly typed_config: PackedAnyWire }[];
-  readonly retry_priority?: { readonly name: string; readonly typed_config: PackedAnyWire };
+  readonly retry_host_predicate?: readonly { readonly name: string; readonly typed_config: TypedConfigWire }[];
+  readonly retry_priority?: { readonly name: string; readonly typed_config: TypedConfigWire };
   readonly host_selection_retry_max_attempts: string;
   readonly retry_back_off?: { readonly base_interval: ProtoDuration };
 }
@@ -114,7 +108,7 @@ export interface DirectResponseActionWire {
   readonly body?: { readonly inline_string: string } | { readonly inline_bytes: string };
 }
 
-/** typed_per_filter_config values: `{'@type': TypeUrl.X, ...fields}`. */
+/** An expanded google.protobuf.Any (typed_per_filter_config, retry extensions): `{'@type': TypeUrl.X, ...fields}`. */
 export type TypedConfigWire = { readonly '@type': string; readonly [field: string]: unknown };
 
 export interface RouteWire {

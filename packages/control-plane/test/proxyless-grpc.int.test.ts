@@ -81,7 +81,7 @@ status:
   conditions: [{type: Ready, status: "True"}]
 `;
 
-const workloads = (backends: readonly Backend[]) => `apiVersion: v1
+const workloads = (backends: readonly Backend[], trafficPolicy = '') => `apiVersion: v1
 kind: Service
 metadata: {name: reviews, namespace: default}
 spec:
@@ -94,7 +94,7 @@ kind: DestinationRule
 metadata: {name: reviews, namespace: default}
 spec:
   host: reviews
-  subsets:
+${trafficPolicy}  subsets:
   - {name: v1, labels: {version: v1}}
   - {name: v2, labels: {version: v2}}
 `;
@@ -164,6 +164,16 @@ describe('proxyless gRPC client (@grpc/grpc-js-xds) against the control plane', 
 
   async function syncz(): Promise<SyncStatus[]> {
     return (await (await fetch(`http://${cp.monitoringAddress}/debug/syncz`)).json()) as SyncStatus[];
+  }
+
+  /** Real-time wait (gRPC's side) for a condition on the control plane's view of the client. */
+  async function untilSynced(condition: () => boolean): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for the client to sync: ${JSON.stringify((await syncz())[0])}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 10)); // the resolver applies the complete config right after the last ACK
   }
 
   /** The HTTP filters of the api_listener the client was last sent, from /debug/config_dump. */
@@ -240,5 +250,29 @@ describe('proxyless gRPC client (@grpc/grpc-js-xds) against the control plane', 
     await assert.rejects(call(faulty), (err: ServiceError) => err.code === status.UNAVAILABLE);
     assert.match(await call(), /^v[12]$/);
     assert.deepEqual(await httpFilters(), ['envoy.filters.http.fault', 'envoy.filters.http.router']);
+  });
+
+  it('keeps each x-user on one pod with a consistentHash (RING_HASH) DestinationRule, spreading users over both', async () => {
+    const before = (await syncz())[0];
+    await writeFile(join(dir, 'workloads.yaml'), workloads(backends, '  trafficPolicy:\n    loadBalancer: {consistentHash: {httpHeaderName: x-user}}\n'));
+    const stickyRule = `  - match: [{headers: {x-sticky: {exact: "yes"}}}]
+    route: [{destination: {host: reviews}}]
+`;
+    await writeFile(join(dir, 'virtual-service.yaml'), virtualService(50, 50, stickyRule));
+    await untilRouteAcked(before.route_acked);
+    // The new route names the service's default cluster: gRPC switches once that cluster and its endpoints are in.
+    const watches = () => cp.xds.connections()[0].watches;
+    const defaultCluster = `outbound|9080||${HOST}`;
+    await untilSynced(() => [TypeUrl.Cluster, TypeUrl.ClusterLoadAssignment].every((t) => watches().get(t)?.names.has(defaultCluster) && watches().get(t)?.status === 'SYNCED'));
+    const byUser = new Map<string, Set<string>>();
+    for (let u = 0; u < 20; u++) {
+      const metadata = new Metadata();
+      metadata.set('x-sticky', 'yes');
+      metadata.set('x-user', `user-${u}`);
+      byUser.set(`user-${u}`, new Set(Object.keys(await split(10, metadata))));
+    }
+    for (const [user, versions] of byUser) assert.equal(versions.size, 1, `${user} reached ${[...versions]}`);
+    assert.deepEqual(new Set([...byUser.values()].flatMap((v) => [...v])), new Set(['v1', 'v2']));
+    assert.equal((await syncz())[0].connection_id, before.connection_id);
   });
 });

@@ -23,11 +23,6 @@ import { TypeUrl } from '@skiff/api';
 import { FakeClock } from '@skiff/common';
 import { openFileSource, type FileSource } from '@skiff/config';
 import { startControlPlane, type ControlPlane } from '../src/server/control-plane.ts';
-import { clusterGenerator } from '../src/translate/cluster/index.ts';
-import { endpointGenerator } from '../src/translate/endpoint/index.ts';
-import { isProxylessGrpc, withProxylessGrpc } from '../src/translate/grpc/index.ts';
-import { listenerGenerator } from '../src/translate/listener/index.ts';
-import { routeGenerator } from '../src/translate/route/index.ts';
 import type { SyncStatus } from '../src/xds/sync-status.ts';
 
 const HOST = 'reviews.default.svc.cluster.local';
@@ -35,15 +30,6 @@ const TARGET = `xds:///${HOST}:9080`;
 const NODE_ID = 'sidecar~127.0.0.1~app.default~default.svc.cluster.local';
 /** One unary method, bytes in and out: the server answers with its version. */
 const METHOD = '/skiff.test.Reviews/Version';
-/**
- * The generators of server/generators.ts, with the gRPC proxy also picked by
- * its id: the node metadata (GENERATOR=grpc) does not survive the ADS
- * request decoding yet (@skiff/api's ads-service decodes
- * google.protobuf.Struct with protobufjs's camelCase descriptor, which
- * structToJson does not read, so every metadata value arrives as null).
- * Drop the id clause, and pass no generators, once that is fixed.
- */
-const GENERATORS = withProxylessGrpc([clusterGenerator, endpointGenerator, listenerGenerator, routeGenerator], (proxy) => isProxylessGrpc(proxy) || proxy.id === 'app.default');
 const bytes = { serialize: (s: string) => Buffer.from(s), deserialize: (b: Buffer) => b.toString() };
 
 grpcXds.register();
@@ -128,7 +114,7 @@ describe('proxyless gRPC client (@grpc/grpc-js-xds) against the control plane', 
     await writeFile(join(dir, 'virtual-service.yaml'), virtualService(90, 10));
     clock = new FakeClock(Date.UTC(2025, 0, 1));
     source = await openFileSource({ paths: [dir], cwd: dir, clock, onReport: () => {} });
-    cp = await startControlPlane({ source, xdsAddress: '127.0.0.1:0', monitoringAddress: '127.0.0.1:0', clock, log: () => {}, generators: GENERATORS });
+    cp = await startControlPlane({ source, xdsAddress: '127.0.0.1:0', monitoringAddress: '127.0.0.1:0', clock, log: () => {} });
     // Istio's gRPC bootstrap (pilot-agent writes it to GRPC_XDS_BOOTSTRAP); passed per channel here so the test sets no environment.
     const bootstrap = {
       xds_servers: [{ server_uri: cp.xdsAddress, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],

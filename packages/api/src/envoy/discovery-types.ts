@@ -15,7 +15,18 @@ export interface StructWire {
   fields?: Record<string, ValueWire>;
 }
 
+/**
+ * google.protobuf.Value as decoded by either loader: @grpc/proto-loader (the
+ * ADS messages) spells the oneof in camelCase (protobufjs's built-in
+ * struct.proto); the resource codec uses the proto names. Readers accept both.
+ */
 export interface ValueWire {
+  nullValue?: 'NULL_VALUE' | 0;
+  numberValue?: number;
+  stringValue?: string;
+  boolValue?: boolean;
+  structValue?: StructWire;
+  listValue?: { values?: ValueWire[] };
   null_value?: 'NULL_VALUE' | 0;
   number_value?: number;
   string_value?: string;

@@ -2,6 +2,10 @@
  * google.protobuf.Struct ⇄ plain JSON. Node metadata arrives as a Struct
  * (Istio's bootstrap puts LABELS, NAMESPACE, SERVICE_ACCOUNT, CLUSTER_ID in it);
  * callers past this boundary see ordinary objects.
+ *
+ * Skiff spells Value's fields with their proto names (`string_value`), as the
+ * resource codec does; ads-service.ts converts at the ADS boundary, where
+ * @grpc/proto-loader uses camelCase. Reading accepts both spellings.
  */
 import type { StructWire, ValueWire } from './discovery-types.ts';
 
@@ -14,11 +18,16 @@ export function structToJson(struct: StructWire | null | undefined): Record<stri
 }
 
 export function valueToJson(value: ValueWire): JsonValue {
-  if (value.struct_value !== undefined) return structToJson(value.struct_value);
-  if (value.list_value !== undefined) return (value.list_value.values ?? []).map(valueToJson);
-  if (value.string_value !== undefined) return value.string_value;
-  if (value.number_value !== undefined) return value.number_value;
-  if (value.bool_value !== undefined) return value.bool_value;
+  const struct = value.structValue ?? value.struct_value;
+  if (struct !== undefined) return structToJson(struct);
+  const list = value.listValue ?? value.list_value;
+  if (list !== undefined) return (list.values ?? []).map(valueToJson);
+  const text = value.stringValue ?? value.string_value;
+  if (text !== undefined) return text;
+  const number = value.numberValue ?? value.number_value;
+  if (number !== undefined) return number;
+  const bool = value.boolValue ?? value.bool_value;
+  if (bool !== undefined) return bool;
   return null;
 }
 
@@ -37,4 +46,28 @@ export function jsonToValue(json: JsonValue): ValueWire {
     case 'boolean': return { bool_value: json };
     default: return { struct_value: jsonToStruct(json) };
   }
+}
+
+const CAMEL_VALUE_FIELDS: Readonly<Record<string, string>> = {
+  null_value: 'nullValue', number_value: 'numberValue', string_value: 'stringValue',
+  bool_value: 'boolValue', struct_value: 'structValue', list_value: 'listValue',
+};
+
+/** The same Struct with Value fields in camelCase, the spelling @grpc/proto-loader's Struct expects. */
+export function structToCamelCase(struct: StructWire | null | undefined): StructWire | null | undefined {
+  if (!struct?.fields) return struct;
+  const fields: Record<string, ValueWire> = {};
+  for (const [key, value] of Object.entries(struct.fields)) fields[key] = valueToCamelCase(value);
+  return { fields };
+}
+
+function valueToCamelCase(value: ValueWire): ValueWire {
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    const name = CAMEL_VALUE_FIELDS[key] ?? key;
+    if (name === 'structValue') out[name] = structToCamelCase(field as StructWire);
+    else if (name === 'listValue') out[name] = { values: ((field as { values?: ValueWire[] }).values ?? []).map(valueToCamelCase) };
+    else if (key !== 'kind') out[name] = field;
+  }
+  return out as ValueWire;
 }

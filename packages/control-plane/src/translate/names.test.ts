@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BLACKHOLE_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER, PASSTHROUGH_CLUSTER, VIRTUAL_INBOUND_LISTENER, VIRTUAL_OUTBOUND_LISTENER,
-  clusterSni, gatewayHttpRouteName, gatewayHttpsRouteName, grpcListenerName, inboundClusterName, listenerName, listenerStatPrefix,
+  clusterSni, gatewayRouteName, grpcListenerName, inboundClusterName, listenerName, listenerStatPrefix,
   outboundClusterName, outboundRouteName, parseClusterName, virtualHostName,
 } from './names.ts';
 
@@ -41,8 +41,11 @@ describe('generated names', () => {
 
   it('names route configurations and virtual hosts', () => {
     assert.equal(outboundRouteName(80), '80');
-    assert.equal(gatewayHttpRouteName(8080), 'http.8080');
-    assert.equal(gatewayHttpsRouteName(443, 'https', 'bookinfo-gateway', 'default'), 'https.443.https.bookinfo-gateway.default');
+    const gw = { listenerPort: 8443, serverPort: 443, portName: 'https', gatewayName: 'bookinfo-gateway', gatewayNamespace: 'default', bind: '' };
+    assert.equal(gatewayRouteName({ ...gw, kind: 'http', listenerPort: 8080, serverPort: 80 }), 'http.8080');
+    assert.equal(gatewayRouteName({ ...gw, kind: 'https' }), 'https.443.https.bookinfo-gateway.default');
+    assert.equal(gatewayRouteName({ ...gw, kind: 'http', listenerPort: 8080, bind: '10.0.0.1' }), 'http.8080.10.0.0.1');
+    assert.equal(gatewayRouteName({ ...gw, kind: 'https', bind: '10.0.0.1' }), 'https.443.https.bookinfo-gateway.default.10.0.0.1');
     assert.equal(virtualHostName('reviews.default.svc.cluster.local', 9080), 'reviews.default.svc.cluster.local:9080');
     assert.equal(grpcListenerName('reviews.default.svc.cluster.local', 9080), 'reviews.default.svc.cluster.local:9080');
   });

@@ -7,7 +7,8 @@
  *                   PassthroughCluster  BlackHoleCluster  InboundPassthroughCluster
  *   SNI             outbound_.80_.v1_.reviews.default.svc.cluster.local
  *   listeners       0.0.0.0_80  10.0.0.1_9080  virtualOutbound  virtualInbound
- *   route configs   80 (sidecar outbound)  http.8080 (gateway HTTP)  https.443.https.gw.ns (gateway HTTPS)
+ *   route configs   80 (sidecar outbound)  reviews.default.svc.cluster.local:8000 (sniffed port with a VIP)
+ *                   http.8080 (gateway HTTP)  https.443.https.gw.ns (gateway HTTPS)  http.8080.10.0.0.1 (bind)
  *   virtual hosts   reviews.default.svc.cluster.local:9080  allow_any  block_all
  */
 
@@ -42,6 +43,18 @@ export function credentialSdsName(credentialName: string): string {
 export function fileCertificateSdsName(certificate: string, privateKey: string): string {
   return `file-cert:${certificate}~${privateKey}`;
 }
+/** The CA bundle of a credential (Istio's SdsCaSuffix): `kubernetes://api-cert-cacert`. */
+export function credentialCaSdsName(credentialName: string): string {
+  return `${credentialSdsName(credentialName)}-cacert`;
+}
+/** A CA bundle file (Istio's SdsCertificateConfig root resource): `file-root:/etc/certs/ca.pem`; `file-root:system` is the system trust store. */
+export function fileRootSdsName(caCertificates: string): string {
+  return `file-root:${caCertificates}`;
+}
+
+/** Auto-mTLS transport_socket_matches entries: mTLS to endpoints labelled `tlsMode: istio`, plain text to the rest. */
+export const TLS_MODE_ISTIO_SOCKET_MATCH = 'tlsMode-istio';
+export const TLS_MODE_DISABLED_SOCKET_MATCH = 'tlsMode-disabled';
 
 export type TrafficDirection = 'inbound' | 'outbound';
 
@@ -97,14 +110,36 @@ export function outboundRouteName(port: number): string {
   return String(port);
 }
 
-/** A gateway's plain-HTTP route configuration for a server port: `http.8080`. */
-export function gatewayHttpRouteName(port: number): string {
-  return `http.${port}`;
+/**
+ * What names a gateway route configuration (Istio's gatewayRDSRouteName).
+ * `listenerPort` is the port the workload listens on (the Service's
+ * targetPort after gateway port translation), `serverPort` the Gateway
+ * server's own port number.
+ */
+export interface GatewayRouteNameParts {
+  /** `http` for plain-text HTTP servers, `https` for HTTPS servers terminating TLS. */
+  readonly kind: 'http' | 'https';
+  readonly listenerPort: number;
+  readonly serverPort: number;
+  readonly portName: string;
+  readonly gatewayName: string;
+  readonly gatewayNamespace: string;
+  /** The server's `bind`; '' when unset. */
+  readonly bind: string;
 }
 
-/** A gateway's HTTPS route configuration: `https.443.<server port name>.<gateway>.<namespace>`. */
-export function gatewayHttpsRouteName(port: number, portName: string, gateway: string, namespace: string): string {
-  return `https.${port}.${portName}.${gateway}.${namespace}`;
+/**
+ * A gateway's route configuration, as Istio's gatewayRDSRouteName names it:
+ * `http.<listener port>` for plain HTTP (all HTTP servers on a port share
+ * it), `https.<server port>.<port name>.<gateway>.<namespace>` for an
+ * HTTPS server terminating TLS, each followed by `.<bind>` when the server
+ * sets `bind`. The listener's HCM and the RDS generator both take their
+ * names from here.
+ */
+export function gatewayRouteName(p: GatewayRouteNameParts): string {
+  const bind = p.bind === '' ? '' : `.${p.bind}`;
+  if (p.kind === 'http') return `http.${p.listenerPort}${bind}`;
+  return `https.${p.serverPort}.${p.portName}.${p.gatewayName}.${p.gatewayNamespace}${bind}`;
 }
 
 /** The inbound HTTP route configuration of a workload port: `inbound|9080||`. */

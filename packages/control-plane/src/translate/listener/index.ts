@@ -24,7 +24,8 @@ export const listenerGenerator: GeneratorEntry<PushContext> = {
   generate: (proxy, push) => buildListeners(proxy, push).map((l) => ({ name: l.name, resource: l as unknown as Record<string, unknown> })),
 };
 
-export { buildGatewayListeners, resolveGatewayPort } from './gateway.ts';
+export { buildGatewayListeners } from './gateway.ts';
+export { mergeGateway, resolveGatewayPort, type GatewayServer, type MergedGateway } from './merged-gateway.ts';
 export { buildInboundListeners, inboundMatchOptions } from './inbound.ts';
 export { buildOutboundListeners } from './outbound.ts';
 export { buildVirtualOutboundListener, buildCatchAllFilters } from './catch-all.ts';

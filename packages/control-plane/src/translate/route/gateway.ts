@@ -1,21 +1,22 @@
 /**
- * A gateway's route configurations (Istio's buildGatewayHTTPRouteConfig):
- * `http.<port>` for the plain-text HTTP servers on a port (all Gateways
- * selecting the proxy merged), `https.<port>.<port name>.<gateway>.<ns>` for
- * each server terminating TLS. Each server host (`ns/host`; `*`, `.` or a
- * namespace) intersected with the hosts of the VirtualServices bound to that
- * Gateway gets a virtual host; several VirtualServices for one host are
+ * A gateway's route configurations (Istio's buildGatewayHTTPRouteConfig),
+ * one per name of the merged Gateway servers (listener/merged-gateway.ts):
+ * `http.<listener port>` for the plain-text HTTP servers on a port (all
+ * Gateways selecting the proxy merged), `https.<server port>.<port
+ * name>.<gateway>.<ns>` for each server terminating TLS, `.<bind>` appended
+ * for servers with a bind. Virtual hosts carry the server port. Each
+ * server host (`ns/host`; `*`, `.` or a namespace) intersected with the
+ * hosts of the VirtualServices bound to that Gateway gets a virtual host; several VirtualServices for one host are
  * merged in creation order with catch-all routes moved last, as Istio's
  * SortVHostRoutes does, and a catch-all shadowed by another is reported.
  * `httpsRedirect` sets require_tls ALL, with a virtual host of its own when
  * no VirtualService serves the host. A port with no virtual host gets
  * Istio's `blackhole:<port>` (404 for everything).
  */
-import type { Server } from '@skiff/api';
 import type { ProxyView, PushContext } from '../../model/push-context.ts';
-import type { GatewayEntry } from '../../model/gateway-index.ts';
 import { hostMatches } from '../../registry/host.ts';
-import { gatewayHttpRouteName, gatewayHttpsRouteName, virtualHostName } from '../names.ts';
+import { mergeGateway, type GatewayServer } from '../listener/merged-gateway.ts';
+import { virtualHostName } from '../names.ts';
 import { expandDelegates, type RouteConflict } from './delegate.ts';
 import { buildHttpRoutes } from './http-route.ts';
 import { isCatchAllMatch } from './route-match.ts';
@@ -24,34 +25,9 @@ import { finishRouteConfiguration } from './route-configuration.ts';
 import { plainVirtualHostDomains } from './virtual-host-domains.ts';
 import type { RouteConfigurationWire, RouteWire, VirtualHostWire } from './wire.ts';
 
-interface BoundServer {
-  readonly gateway: GatewayEntry;
-  readonly server: Server;
-  readonly port: number;
-}
-
-const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB']);
-
-/** Route configuration name → the servers it serves, in Gateway order. */
-export function gatewayRouteServers(proxy: ProxyView, push: PushContext): Map<string, BoundServer[]> {
-  const byName = new Map<string, BoundServer[]>();
-  for (const gateway of push.gateways(proxy)) {
-    for (const server of gateway.config.spec?.servers ?? []) {
-      const port = server.port?.number ?? 0;
-      const protocol = (server.port?.protocol ?? '').toUpperCase();
-      const mode = server.tls?.mode ?? 'SIMPLE';
-      let name: string | undefined;
-      if (HTTP_PROTOCOLS.has(protocol)) name = gatewayHttpRouteName(port);
-      else if (protocol === 'HTTPS' && mode !== 'PASSTHROUGH' && mode !== 'AUTO_PASSTHROUGH') {
-        name = gatewayHttpsRouteName(port, server.port?.name ?? '', gateway.config.metadata.name ?? '', gateway.config.metadata.namespace ?? '');
-      }
-      if (name === undefined) continue;
-      let list = byName.get(name);
-      if (!list) byName.set(name, (list = []));
-      list.push({ gateway, server, port });
-    }
-  }
-  return byName;
+/** Route configuration name → the servers it serves, in Gateway order: the listeners' own merge, so LDS and RDS name alike. */
+export function gatewayRouteServers(proxy: ProxyView, push: PushContext): ReadonlyMap<string, readonly GatewayServer[]> {
+  return mergeGateway(proxy, push).serversByRouteName;
 }
 
 interface VirtualHostDraft {
@@ -62,10 +38,12 @@ interface VirtualHostDraft {
   requireTls: boolean;
 }
 
-export function buildGatewayRouteConfiguration(proxy: ProxyView, push: PushContext, name: string, servers: readonly BoundServer[], conflicts: RouteConflict[]): RouteConfigurationWire {
+export function buildGatewayRouteConfiguration(proxy: ProxyView, push: PushContext, name: string, servers: readonly GatewayServer[], conflicts: RouteConflict[]): RouteConfigurationWire {
   const drafts = new Map<string, VirtualHostDraft>();
   const memo = new Map<string, RouteWire[]>();
-  for (const { gateway, server, port } of servers) {
+  for (const { gateway, server } of servers) {
+    // Virtual hosts and `port` matches use the server's port, not the one listened on (Istio's buildGatewayHTTPRouteConfig).
+    const port = server.port?.number ?? 0;
     const gatewayNamespace = gateway.config.metadata.namespace ?? '';
     const ctx = routeContext(proxy, push, port, new Set([gateway.ref]));
     for (const vs of push.virtualServices(proxy, gateway.ref)) {
@@ -89,7 +67,7 @@ export function buildGatewayRouteConfiguration(proxy: ProxyView, push: PushConte
     }
   }
   if (drafts.size === 0) {
-    const port = servers[0]?.port ?? 0;
+    const port = servers[0]?.server.port?.number ?? 0;
     return finishRouteConfiguration(name, [{ name: virtualHostName('blackhole', port), domains: ['*'], routes: [], include_request_attempt_count: true }]);
   }
   const vhosts = [...drafts.values()].map((d) => finishDraft(d, conflicts)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -8,7 +8,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { configGen, routerProxy, type ConfigGen } from '@skiff/testing/config-gen.ts';
+import { configGen, routerProxy, routeTableFor, sidecarProxy, type ConfigGen } from '@skiff/testing/config-gen.ts';
+import { routeRequest } from '@skiff/proxy/http/route-table/index.ts';
 import type { Proxy } from '../model/proxy.ts';
 import type { ListenerWire } from './listener/index.ts';
 import { routeGenerator, type RouteConfigurationWire } from './route/index.ts';
@@ -103,5 +104,63 @@ spec:
   it('gives a gateway without port translation http.<server port>', () => {
     const gen = configGen({ yaml: seed('002-app-gateway.yaml'), namespace: 'backend' });
     assert.deepEqual([...assertAllServed(gen, routerProxy({ ip: '10.1.9.8' })).keys()], ['http.80']);
+  });
+});
+
+describe('sidecar LDS and RDS names', () => {
+  const SNIFFED = `
+apiVersion: v1
+kind: Service
+metadata: {name: legacy, namespace: default}
+spec: {selector: {app: legacy}, clusterIP: 10.96.0.20, ports: [{name: web, port: 8000}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: reviews, namespace: default}
+spec: {selector: {app: reviews}, clusterIP: 10.96.0.10, ports: [{name: http, port: 9080}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: other, namespace: default}
+spec: {selector: {app: other}, clusterIP: 10.96.0.30, ports: [{name: api, port: 8000}]}
+---
+`;
+
+  it('produces the `<host>:<port>` route configuration a sniffed ClusterIP port asks for, with only that service, on every domain', () => {
+    const gen = configGen({ yaml: SNIFFED });
+    const routes = assertAllServed(gen, sidecarProxy());
+    assert.deepEqual([...routes.keys()].sort(), ['9080', 'legacy.default.svc.cluster.local:8000', 'other.default.svc.cluster.local:8000']);
+    // Istio's getVirtualHostsForSniffedServicePort: the service's own virtual host, answering any authority; no catch-all.
+    const legacy = routes.get('legacy.default.svc.cluster.local:8000')!;
+    assert.deepEqual(legacy.virtual_hosts.map((v) => [v.name, v.domains]), [['legacy.default.svc.cluster.local:8000', ['*']]]);
+    assert.equal(legacy.virtual_hosts[0].routes[0].route?.cluster, 'outbound|8000||legacy.default.svc.cluster.local');
+    // The proxy accepts it, and any authority on that listener reaches the service.
+    const t = routeTableFor(gen, sidecarProxy(), 'legacy.default.svc.cluster.local:8000');
+    const m = t.route(routeRequest({ authority: '10.96.0.20:8000', path: '/x' }));
+    assert.ok(m?.action.type === 'route' && m.action.route.clusterSpecifier.kind === 'cluster');
+    assert.equal(m.action.route.clusterSpecifier.name, 'outbound|8000||legacy.default.svc.cluster.local');
+  });
+
+  it('routes a sniffed port by the VirtualService that names the service', () => {
+    const yaml = `${SNIFFED}
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: legacy, namespace: default}
+spec:
+  hosts: [legacy]
+  http:
+  - match: [{uri: {prefix: /v2}}]
+    directResponse: {status: 418}
+  - route: [{destination: {host: legacy}}]
+`;
+    const routes = assertAllServed(configGen({ yaml }), sidecarProxy());
+    const legacy = routes.get('legacy.default.svc.cluster.local:8000')!;
+    assert.equal(legacy.virtual_hosts.length, 1);
+    assert.deepEqual(legacy.virtual_hosts[0].routes.map((r) => r.direct_response?.status ?? r.route?.cluster), [418, 'outbound|8000||legacy.default.svc.cluster.local']);
+  });
+
+  it('produces the routes of the seed 002 egress VirtualService on a sidecar', () => {
+    const yaml = [seed('002-egress-gateway.yaml'), seed('002-httpbin-serviceentry.yaml'), seed('002-httpbin-through-egress-virtualservice.yaml')].join('\n---\n');
+    assertAllServed(configGen({ yaml }), sidecarProxy());
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   BLACKHOLE_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER, PASSTHROUGH_CLUSTER, VIRTUAL_INBOUND_LISTENER, VIRTUAL_OUTBOUND_LISTENER,
   clusterSni, gatewayRouteName, grpcListenerName, inboundClusterName, listenerName, listenerStatPrefix,
-  outboundClusterName, outboundRouteName, parseClusterName, virtualHostName,
+  outboundClusterName, outboundRouteName, parseOutboundRouteName, sniffedOutboundRouteName, parseClusterName, virtualHostName,
 } from './names.ts';
 
 describe('generated names', () => {
@@ -41,6 +41,11 @@ describe('generated names', () => {
 
   it('names route configurations and virtual hosts', () => {
     assert.equal(outboundRouteName(80), '80');
+    assert.equal(sniffedOutboundRouteName('legacy.default.svc.cluster.local', 8000), 'legacy.default.svc.cluster.local:8000');
+    assert.deepEqual(parseOutboundRouteName('80'), { port: 80 });
+    assert.deepEqual(parseOutboundRouteName('legacy.default.svc.cluster.local:8000'), { port: 8000, sniffedHost: 'legacy.default.svc.cluster.local' });
+    assert.equal(parseOutboundRouteName('http.8080'), undefined);
+    assert.equal(parseOutboundRouteName('inbound|9080||'), undefined);
     const gw = { listenerPort: 8443, serverPort: 443, portName: 'https', gatewayName: 'bookinfo-gateway', gatewayNamespace: 'default', bind: '' };
     assert.equal(gatewayRouteName({ ...gw, kind: 'http', listenerPort: 8080, serverPort: 80 }), 'http.8080');
     assert.equal(gatewayRouteName({ ...gw, kind: 'https' }), 'https.443.https.bookinfo-gateway.default');

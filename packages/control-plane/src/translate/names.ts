@@ -111,6 +111,24 @@ export function outboundRouteName(port: number): string {
 }
 
 /**
+ * The route configuration of a sniffed (protocol unknown) service port
+ * that has its own listener (a VIP or an endpoint address):
+ * `reviews.default.svc.cluster.local:8000`, Istio's
+ * buildSidecarOutboundHTTPListenerOpts.
+ */
+export function sniffedOutboundRouteName(hostname: string, port: number): string {
+  return `${hostname}:${port}`;
+}
+
+/** Istio's extractListenerPort: `80` → port 80; `<host>:80` → port 80 of that sniffed host; anything else undefined. */
+export function parseOutboundRouteName(name: string): { readonly port: number; readonly sniffedHost?: string } | undefined {
+  const colon = name.lastIndexOf(':');
+  const port = name.slice(colon + 1);
+  if (!/^\d+$/.test(port)) return undefined;
+  return colon < 0 ? { port: Number(port) } : { port: Number(port), sniffedHost: name.slice(0, colon) };
+}
+
+/**
  * What names a gateway route configuration (Istio's gatewayRDSRouteName).
  * `listenerPort` is the port the workload listens on (the Service's
  * targetPort after gateway port translation), `serverPort` the Gateway

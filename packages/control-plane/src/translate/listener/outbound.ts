@@ -9,13 +9,15 @@
  *   - TCP and TLS ports get `<VIP>_<port>` (or `0.0.0.0_<port>` without a
  *     VIP, a CIDR through prefix_ranges) with tcp_proxy chains; headless
  *     TCP services get a listener per endpoint address.
- *   - Ports of unknown protocol get both, told apart by the HTTP inspector.
+ *   - Ports of unknown protocol get both, told apart by the HTTP inspector;
+ *     on a listener of their own (a VIP) their HCM fetches the service's
+ *     own route configuration `<host>:<port>`.
  * Listeners bind nothing (bind_to_port false): virtualOutbound hands them
  * their connections, unless the egress listener asks for captureMode NONE.
  * An explicit egress port locks its listener: the catch-all egress listener
  * adds nothing there. Conflicts merge or upgrade to sniffing as Istio does.
  */
-import { listenerName, listenerStatPrefix, outboundRouteName, PASSTHROUGH_FILTER_CHAIN } from '../names.ts';
+import { listenerName, listenerStatPrefix, outboundRouteName, PASSTHROUGH_FILTER_CHAIN, sniffedOutboundRouteName } from '../names.ts';
 import type { ProxyView, PushContext } from '../../model/push-context.ts';
 import type { EgressListenerScope } from '../../model/sidecar-scope.ts';
 import { isHttpProtocol, isTcpProtocol, parseProtocol, type Protocol } from '../../registry/protocol.ts';
@@ -130,7 +132,7 @@ function add(proxy: ProxyView, push: PushContext, entries: EntryMap, egress: Egr
     service: c.service, port: c.port, protocol: c.protocol, bind: c.bind, cidr: c.cidr, virtualServices: egress.virtualServices,
   });
   const http = (sniffed: boolean): OutboundChain[] => [{
-    rds: kind === 'Auto' && c.bind !== WILDCARD_ADDRESS ? `${c.service.hostname}:${c.port}` : outboundRouteName(c.port),
+    rds: kind === 'Auto' && c.bind !== WILDCARD_ADDRESS ? sniffedOutboundRouteName(c.service.hostname, c.port) : outboundRouteName(c.port),
     filters: [],
     ...(sniffed ? { applicationProtocols: PLAINTEXT_HTTP_ALPNS, transportProtocol: RAW_BUFFER } : {}),
   }];

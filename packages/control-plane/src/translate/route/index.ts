@@ -1,6 +1,7 @@
 /**
  * RDS for one proxy: sidecars get one outbound route configuration per
- * HTTP port (`80`, `9080`), gateways `http.<port>` and
+ * HTTP port (`80`, `9080`) and per sniffed port with its own listener
+ * (`legacy.default.svc.cluster.local:8000`), gateways `http.<port>` and
  * `https.<port>.<name>.<gateway>.<ns>` ones. Problems found on the way
  * (missing or conflicting delegates, shadowed catch-alls when VirtualServices
  * merge on a gateway host) are returned as conflicts, never thrown.
@@ -8,7 +9,8 @@
 import { TypeUrl } from '@skiff/api';
 import type { ProxyView, PushContext } from '../../model/push-context.ts';
 import type { GeneratorEntry } from '../../xds/types.ts';
-import { outboundRouteName } from '../names.ts';
+import { buildOutboundListeners } from '../listener/outbound.ts';
+import { outboundRouteName, parseOutboundRouteName } from '../names.ts';
 import type { RouteConflict } from './delegate.ts';
 import { buildGatewayRouteConfiguration, gatewayRouteServers } from './gateway.ts';
 import { buildSidecarRouteConfiguration, sidecarRoutePorts } from './sidecar.ts';
@@ -20,20 +22,20 @@ export interface RouteBuildResult {
 }
 
 /**
- * The route configurations named `names` (every one the proxy has when
- * `names` is undefined). A sidecar asking for a numeric name it has no
- * services on still gets one (only the passthrough or block-all host), as
- * Istio answers every RDS name an HCM asks for.
+ * The route configurations named `names` (every one the proxy's listeners
+ * may name when `names` is undefined). A sidecar asking for a numeric name
+ * it has no services on still gets one (only the passthrough or block-all
+ * host), and `<host>:<port>` names of sniffed ports get the service's own
+ * virtual host, as Istio answers every RDS name an HCM asks for.
  */
 export function buildRoutes(proxy: ProxyView, push: PushContext, names?: ReadonlySet<string>): RouteBuildResult {
   const conflicts: RouteConflict[] = [];
   const routeConfigurations: RouteConfigurationWire[] = [];
   if (proxy.type === 'sidecar') {
-    const ports = new Set(sidecarRoutePorts(proxy, push));
-    for (const n of names ?? []) if (/^\d+$/.test(n)) ports.add(Number(n));
-    for (const port of [...ports].sort((a, b) => a - b)) {
-      if (names && !names.has(outboundRouteName(port))) continue;
-      routeConfigurations.push(buildSidecarRouteConfiguration(proxy, push, port, conflicts));
+    for (const name of names ? [...names].sort(byOutboundRouteName) : sidecarRouteNames(proxy, push)) {
+      const parsed = parseOutboundRouteName(name);
+      if (!parsed) continue;
+      routeConfigurations.push(buildSidecarRouteConfiguration(proxy, push, parsed.port, conflicts, parsed.sniffedHost));
     }
   } else {
     for (const [name, servers] of gatewayRouteServers(proxy, push)) {
@@ -42,6 +44,27 @@ export function buildRoutes(proxy: ProxyView, push: PushContext, names?: Readonl
     }
   }
   return { routeConfigurations, conflicts };
+}
+
+/** Every route configuration a sidecar's listeners may name: one per HTTP port, and one per sniffed port with a listener of its own. */
+function sidecarRouteNames(proxy: ProxyView, push: PushContext): string[] {
+  const names = new Set(sidecarRoutePorts(proxy, push).map(outboundRouteName));
+  for (const listener of buildOutboundListeners(proxy, push)) {
+    for (const chain of [...listener.filter_chains, ...(listener.default_filter_chain ? [listener.default_filter_chain] : [])]) {
+      for (const f of chain.filters) {
+        const rds = (f.typed_config as { rds?: { route_config_name?: string } } | undefined)?.rds?.route_config_name;
+        if (rds !== undefined) names.add(rds);
+      }
+    }
+  }
+  return [...names].sort(byOutboundRouteName);
+}
+
+/** Port first (numeric), then name. */
+function byOutboundRouteName(a: string, b: string): number {
+  const pa = parseOutboundRouteName(a)?.port ?? 0;
+  const pb = parseOutboundRouteName(b)?.port ?? 0;
+  return pa !== pb ? pa - pb : a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function buildRouteConfigurations(proxy: ProxyView, push: PushContext): RouteConfigurationWire[] {

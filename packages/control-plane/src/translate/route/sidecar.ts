@@ -1,6 +1,7 @@
 /**
  * A sidecar's outbound route configuration for one port, named by the port
- * (`9080`), as Istio's buildSidecarOutboundHTTPRouteConfig builds it:
+ * (`9080`), or by host and port for a sniffed service port with a listener
+ * of its own, as Istio's buildSidecarOutboundHTTPRouteConfig builds it:
  *   1. each VirtualService bound to `mesh` in the egress listener's scope
  *      gives its routes to the services it names (exact host first, else the
  *      most specific wildcard), one virtual host per service port, and to
@@ -20,7 +21,7 @@ import type { VirtualServiceEntry } from '../../model/virtual-service-index.ts';
 import { hostMatches, isWildcard } from '../../registry/host.ts';
 import { isHttpProtocol, type Protocol } from '../../registry/protocol.ts';
 import type { Service } from '../../registry/types.ts';
-import { ALLOW_ANY_VIRTUAL_HOST, BLOCK_ALL_VIRTUAL_HOST, PASSTHROUGH_CLUSTER, outboundClusterName, outboundRouteName, virtualHostName } from '../names.ts';
+import { ALLOW_ANY_VIRTUAL_HOST, BLOCK_ALL_VIRTUAL_HOST, PASSTHROUGH_CLUSTER, outboundClusterName, outboundRouteName, sniffedOutboundRouteName, virtualHostName } from '../names.ts';
 import type { HashPolicyWire } from '../cluster/hash-policy.ts';
 import { protoDuration } from '../cluster/wire.ts';
 import { expandDelegates, type RouteConflict } from './delegate.ts';
@@ -57,7 +58,14 @@ export function sidecarRoutePorts(proxy: ProxyView, push: PushContext): number[]
   return [...ports].sort((a, b) => a - b);
 }
 
-export function buildSidecarRouteConfiguration(proxy: ProxyView, push: PushContext, port: number, conflicts: RouteConflict[]): RouteConfigurationWire {
+/**
+ * The route configuration for `port`. With `sniffedHost` it is the one a
+ * sniffed service port's own listener asks for (`<host>:<port>`), as
+ * Istio's getVirtualHostsForSniffedServicePort cuts it from the port's:
+ * only the virtual host serving that host, answering every authority (the
+ * listener already picked the service), and no catch-all.
+ */
+export function buildSidecarRouteConfiguration(proxy: ProxyView, push: PushContext, port: number, conflicts: RouteConflict[], sniffedHost?: string): RouteConfigurationWire {
   const scope = push.sidecarScope(proxy);
   const egress = scope.egress.find((e) => e.listener?.port?.number === port) ?? scope.egress.find((e) => e.listener?.port?.number === undefined);
   const vhosts: VirtualHostWire[] = [];
@@ -78,6 +86,11 @@ export function buildSidecarRouteConfiguration(proxy: ProxyView, push: PushConte
     vhosts.push(virtualHost(virtualHostName(s.hostname, port), serviceVirtualHostDomains(s, port, proxy.namespace, push.mesh.clusterDomain), [
       defaultRoute(outboundClusterName(port, '', s.hostname), `${s.hostname}:${port}`, hash),
     ]));
+  }
+  if (sniffedHost !== undefined) {
+    const name = sniffedOutboundRouteName(sniffedHost, port);
+    const own = vhosts.filter((v) => v.domains.includes(name) || v.domains.includes(sniffedHost));
+    return finishRouteConfiguration(name, own.length === 1 ? [{ ...own[0], domains: ['*'] }] : own);
   }
   vhosts.push(scope.outboundTrafficPolicy === 'REGISTRY_ONLY' ? BLOCK_ALL : ALLOW_ANY);
   return finishRouteConfiguration(outboundRouteName(port), vhosts);

@@ -1,8 +1,10 @@
 /**
  * HTTPRetry → Envoy RetryPolicy, as Istio's pilot/pkg/networking/core/route/retry
  * builds it. Unset retries get Istio's default policy (2 attempts on
- * `connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes`,
- * preferring hosts not tried yet, 5 host-selection attempts); `attempts: 0`
+ * `connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes`
+ * with retriable status 503, preferring hosts not tried yet, 5
+ * host-selection attempts); a policy that sets `attempts` starts from it,
+ * and a `retryOn` replaces both retry_on and the status codes; `attempts: 0`
  * disables retries; a route with a consistent-hash policy drops the
  * previous-hosts predicate, since retrying elsewhere would defeat the hash.
  */
@@ -13,6 +15,8 @@ import type { RetryPolicyWire } from './wire.ts';
 
 export const DEFAULT_RETRY_ON = 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes';
 export const DEFAULT_RETRY_ATTEMPTS = 2;
+/** Istio's DefaultPolicy retries 503 (unless PILOT_EXCLUDE_503_FROM_DEFAULT_RETRIES). */
+export const DEFAULT_RETRIABLE_STATUS_CODES: readonly number[] = [503];
 export const PREVIOUS_HOSTS_PREDICATE = 'envoy.retry_host_predicates.previous_hosts';
 export const PREVIOUS_PRIORITIES = 'envoy.retry_priorities.previous_priorities';
 
@@ -31,13 +35,15 @@ export function buildRetryPolicy(retries: HTTPRetry | undefined, hasHashPolicy: 
   const base = {
     retry_on: DEFAULT_RETRY_ON,
     num_retries: { value: DEFAULT_RETRY_ATTEMPTS },
+    // Without it `retriable-status-codes` in retry_on would retry nothing.
+    retriable_status_codes: DEFAULT_RETRIABLE_STATUS_CODES,
     host_selection_retry_max_attempts: '5',
   };
   const predicate = { retry_host_predicate: [{ name: PREVIOUS_HOSTS_PREDICATE, typed_config: PREVIOUS_HOSTS_CONFIG }] };
   if (retries === undefined) return hasHashPolicy ? base : { ...base, ...predicate };
   if ((retries.attempts ?? 0) <= 0) return undefined;
   let retryOn = base.retry_on;
-  let codes: number[] | undefined;
+  let codes: readonly number[] = base.retriable_status_codes;
   if (retries.retryOn) {
     ({ retryOn, codes } = parseRetryOn(retries.retryOn));
     if (codes.length > 0 && !retryOn.includes('retriable-status-codes')) retryOn = retryOn === '' ? 'retriable-status-codes' : `${retryOn},retriable-status-codes`;
@@ -47,11 +53,11 @@ export function buildRetryPolicy(retries: HTTPRetry | undefined, hasHashPolicy: 
   const perTry = retries.perTryTimeout !== undefined ? parseDurationMs(retries.perTryTimeout) : undefined;
   const backoff = retries.backoff !== undefined ? parseDurationMs(retries.backoff) : undefined;
   return {
-    ...base,
     retry_on: retryOn,
     num_retries: { value: retries.attempts ?? 0 },
+    ...(codes.length > 0 ? { retriable_status_codes: codes } : {}),
+    host_selection_retry_max_attempts: base.host_selection_retry_max_attempts,
     ...(perTry !== undefined ? { per_try_timeout: protoDuration(perTry) } : {}),
-    ...(codes && codes.length > 0 ? { retriable_status_codes: codes } : {}),
     ...(ignorePrevious ? predicate : {}),
     ...(retries.retryRemoteLocalities ? { retry_priority: { name: PREVIOUS_PRIORITIES, typed_config: PREVIOUS_PRIORITIES_CONFIG } } : {}),
     ...(backoff !== undefined ? { retry_back_off: { base_interval: protoDuration(backoff) } } : {}),

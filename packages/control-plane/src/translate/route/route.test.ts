@@ -32,6 +32,7 @@ describe('sidecar RDS wire', () => {
         retry_policy: {
           retry_on: 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes',
           num_retries: { value: 2 },
+          retriable_status_codes: [503],
           host_selection_retry_max_attempts: '5',
           retry_host_predicate: [{
             name: 'envoy.retry_host_predicates.previous_hosts',
@@ -43,6 +44,36 @@ describe('sidecar RDS wire', () => {
     });
     assert.equal(rc.virtual_hosts[0].include_request_attempt_count, true);
     assert.deepEqual(rc.virtual_hosts[0].domains.slice(-2), ['10.96.0.10', '10.96.0.10:9080']);
+  });
+
+  it('keeps Istio\'s default retriable 503 when a VirtualService sets attempts without retryOn, and replaces it when retryOn is set', () => {
+    const yaml = `${YAML}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews}
+spec:
+  hosts: [reviews]
+  http:
+  - match: [{uri: {prefix: /attempts}}]
+    retries: {attempts: 5}
+    route: [{destination: {host: reviews}}]
+  - match: [{uri: {prefix: /gateway-error}}]
+    retries: {attempts: 3, retryOn: gateway-error}
+    route: [{destination: {host: reviews}}]
+  - match: [{uri: {prefix: /codes}}]
+    retries: {attempts: 3, retryOn: "connect-failure,429"}
+    route: [{destination: {host: reviews}}]
+`;
+    const routes = routeConfigurationFor(configGen({ yaml }), sidecarProxy(), '9080').virtual_hosts[0].routes;
+    const policy = (prefix: string) => routes.find((r) => r.match.prefix === prefix)!.route!.retry_policy!;
+    assert.equal(policy('/attempts').retry_on, 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes');
+    assert.equal(policy('/attempts').num_retries.value, 5);
+    assert.deepEqual(policy('/attempts').retriable_status_codes, [503]);
+    assert.equal(policy('/gateway-error').retry_on, 'gateway-error');
+    assert.equal(policy('/gateway-error').retriable_status_codes, undefined);
+    assert.equal(policy('/codes').retry_on, 'connect-failure,retriable-status-codes');
+    assert.deepEqual(policy('/codes').retriable_status_codes, [429]);
   });
 
   it('builds no route configuration for TCP-only ports', () => {

@@ -1,0 +1,71 @@
+/**
+ * envoy.load_balancing_policies.ring_hash (Ketama-style consistent hashing):
+ * each host gets ring entries in proportion to its weight, at least
+ * minimum_ring_size entries in all (default 1024, capped by
+ * maximum_ring_size, default 8M); a request's hash picks the first entry at
+ * or after it. Adding or removing one host moves only its share of keys.
+ */
+import { TypeUrl } from '@skiff/api';
+import { fail, ok, type FieldPath } from '@skiff/common';
+import { ParseErrors, WireReader } from '../../http/route-table/wire-reader.ts';
+import type { Host } from '../../upstream/host.ts';
+import { hash32 } from '../hash.ts';
+import { PrioritizedBalancer, type PickTable } from '../prioritized-balancer.ts';
+import type { LoadBalancerExtension } from '../types.ts';
+
+export interface RingHashConfig {
+  readonly minimumRingSize: number;
+  readonly maximumRingSize: number;
+}
+export const DEFAULT_RING_HASH: RingHashConfig = { minimumRingSize: 1024, maximumRingSize: 8 * 1024 * 1024 };
+
+interface Ring {
+  readonly hashes: Uint32Array;
+  readonly hosts: readonly Host[];
+}
+
+function ringTable(config: RingHashConfig): PickTable<Ring> {
+  return {
+    build(hosts) {
+      if (hosts.length === 0) return { hashes: new Uint32Array(0), hosts: [] };
+      const total = hosts.reduce((s, h) => s + h.weight, 0);
+      const min = hosts.reduce((m, h) => Math.min(m, h.weight / total), 1);
+      const scale = Math.min(Math.ceil(min * config.minimumRingSize) / min, config.maximumRingSize);
+      const entries: { hash: number; host: Host }[] = [];
+      for (const host of hosts) {
+        const count = Math.max(1, Math.floor((scale * host.weight) / total));
+        for (let i = 0; i < count; i++) entries.push({ hash: hash32(`${host.key}_${i}`), host });
+      }
+      entries.sort((a, b) => a.hash - b.hash);
+      return { hashes: Uint32Array.from(entries.map((e) => e.hash)), hosts: entries.map((e) => e.host) };
+    },
+    pick(ring, hash) {
+      const { hashes } = ring;
+      if (hashes.length === 0) return null;
+      let lo = 0;
+      let hi = hashes.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (hashes[mid] < hash) lo = mid + 1;
+        else hi = mid;
+      }
+      return ring.hosts[lo === hashes.length ? 0 : lo];
+    },
+  };
+}
+
+export const ringHash: LoadBalancerExtension<RingHashConfig> = {
+  name: 'envoy.load_balancing_policies.ring_hash',
+  typeUrl: TypeUrl.RingHash,
+  parseConfig(msg, at: FieldPath) {
+    const r = new WireReader(new ParseErrors());
+    const minimumRingSize = r.wrapped(msg, 'minimum_ring_size', at, 'number') ?? DEFAULT_RING_HASH.minimumRingSize;
+    const maximumRingSize = r.wrapped(msg, 'maximum_ring_size', at, 'number') ?? DEFAULT_RING_HASH.maximumRingSize;
+    if (maximumRingSize > 8 * 1024 * 1024) r.errors.add([...at, 'maximum_ring_size'], 'value must be less than or equal to 8388608');
+    if (minimumRingSize > maximumRingSize) r.errors.add([...at, 'minimum_ring_size'], `ring hash: minimum_ring_size (${minimumRingSize}) > maximum_ring_size (${maximumRingSize})`);
+    const fn = msg.hash_function;
+    if (fn !== undefined && fn !== 'XX_HASH' && fn !== 'DEFAULT_HASH' && fn !== 0) r.errors.add([...at, 'hash_function'], `hash function ${String(fn)} is not supported`);
+    return r.errors.list.length > 0 ? fail(...r.errors.list) : ok({ minimumRingSize, maximumRingSize });
+  },
+  create: (hosts, config, ctx) => new PrioritizedBalancer(hosts, ringTable(config), ctx),
+};

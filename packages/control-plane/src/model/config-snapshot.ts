@@ -17,7 +17,7 @@ export interface ConfigSnapshot {
 
 /** The kinds a PushContext reads, in the order they are listed. */
 export const PUSH_CONTEXT_KINDS: readonly KindDefinition[] = [
-  kube.ServiceKind, kube.PodKind, kube.EndpointSliceKind,
+  kube.NamespaceKind, kube.ServiceKind, kube.PodKind, kube.EndpointSliceKind,
   ServiceEntryKind, WorkloadEntryKind, WorkloadGroupKind,
   DestinationRuleKind, VirtualServiceKind, GatewayKind, SidecarKind, IstioOperatorKind,
 ];

@@ -72,6 +72,7 @@ export class PushContext {
       serviceEntries: objectsOfKind<ServiceEntry>(snapshot, ServiceEntryKind),
       workloadEntries: objectsOfKind<WorkloadEntry>(snapshot, WorkloadEntryKind),
       workloadGroups: objectsOfKind<WorkloadGroup>(snapshot, WorkloadGroupKind),
+      namespaces: objectsOfKind<kube.Namespace>(snapshot, kube.NamespaceKind),
     }, this.mesh);
     this.#services = new ServiceIndex(this.registry);
     this.#destinationRules = new DestinationRuleIndex(objectsOfKind<DestinationRule>(snapshot, DestinationRuleKind), this.mesh);

@@ -11,6 +11,9 @@ import { parseDurationMs } from '@skiff/common';
 /** Istio's TcpKeepalive message (probes, time, interval). */
 export type TcpKeepaliveSettings = NonNullable<TCPSettings['tcpKeepalive']>;
 
+/** MeshConfig `tlsDefaults` (minProtocolVersion, ecdhCurves, cipherSuites). */
+export type TlsDefaults = NonNullable<MeshConfig['tlsDefaults']>;
+
 export interface MeshSettings {
   readonly trustDomain: string;
   /** The Kubernetes DNS domain: hosts are `name.ns.svc.<clusterDomain>`. Not part of MeshConfig (Istio's `--domain`). */
@@ -26,6 +29,8 @@ export interface MeshSettings {
   readonly localityLbSetting: LocalityLoadBalancerSetting | undefined;
   readonly tcpKeepalive: TcpKeepaliveSettings | undefined;
   readonly enableAutoMtls: boolean;
+  /** Applied to TLS that DestinationRules originate (SIMPLE, MUTUAL): curves and cipher suites. */
+  readonly tlsDefaults: TlsDefaults | undefined;
   /** Istio's PILOT_SEND_UNHEALTHY_ENDPOINTS (off): send not-ready endpoints as UNHEALTHY instead of leaving them out. */
   readonly sendUnhealthyEndpoints: boolean;
 }
@@ -53,6 +58,7 @@ export function meshSettingsFrom(mesh: MeshConfig | undefined, options: MeshSett
     localityLbSetting: m.localityLbSetting,
     tcpKeepalive: m.tcpKeepalive,
     enableAutoMtls: m.enableAutoMtls ?? true,
+    tlsDefaults: m.tlsDefaults,
     sendUnhealthyEndpoints: options.sendUnhealthyEndpoints ?? false,
   };
 }

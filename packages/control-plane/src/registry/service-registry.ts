@@ -7,6 +7,7 @@
 import type { kube, ServiceEntry, WorkloadEntry, WorkloadGroup } from '@skiff/api';
 import { endpointsFromSlices, endpointsFromWorkloads, externalNameEndpoints, SERVICE_NAME_LABEL } from './kube/endpoints.ts';
 import { kubeService } from './kube/service.ts';
+import { spiffeId } from './identity.ts';
 import type { MeshSettings } from './mesh-settings.ts';
 import { serviceEntryEndpoints, serviceEntryServices } from './service-entry/service-entry.ts';
 import type { Service, ServiceEndpoint, ServicePort, Workload } from './types.ts';
@@ -19,6 +20,8 @@ export interface RegistryInputs {
   readonly serviceEntries: readonly ServiceEntry[];
   readonly workloadEntries: readonly WorkloadEntry[];
   readonly workloadGroups: readonly WorkloadGroup[];
+  /** Namespaces, for their injection labels (see sidecar-presence.ts). */
+  readonly namespaces?: readonly kube.Namespace[];
 }
 
 /** A port of a service that a workload serves (Istio's ServiceTarget): inbound clusters are built from these. */
@@ -40,8 +43,12 @@ export class ServiceRegistry {
   /** namespace → name → WorkloadGroup. */
   readonly #groups = new Map<string, Map<string, WorkloadGroup>>();
 
+  readonly #trustDomain: string;
+
   constructor(inputs: RegistryInputs, mesh: MeshSettings) {
-    const pods = inputs.pods.map(podWorkload).filter((w): w is Workload => w !== undefined);
+    this.#trustDomain = mesh.trustDomain;
+    const namespaceLabels = new Map((inputs.namespaces ?? []).map((n) => [n.metadata.name ?? '', n.metadata.labels ?? {}]));
+    const pods = inputs.pods.map((p) => podWorkload(p, namespaceLabels.get(p.metadata.namespace ?? '') ?? {})).filter((w): w is Workload => w !== undefined);
     const entries = inputs.workloadEntries.map(workloadEntryWorkload);
     this.#workloads = [...pods, ...entries];
     const podIndex = new Map<string, Map<string, Workload>>();
@@ -111,6 +118,20 @@ export class ServiceRegistry {
   /** Endpoints serving one service port. */
   endpointsForPort(service: Service, port: number): readonly ServiceEndpoint[] {
     return this.endpoints(service).filter((e) => e.servicePort === port);
+  }
+
+  /**
+   * The identities a service port's endpoints present (Istio's
+   * PushContext.ServiceAccounts): the SPIFFE ids of their service accounts,
+   * plus a ServiceEntry's `subjectAltNames`, sorted and without duplicates.
+   * Inline ServiceEntry endpoints take the entry's namespace.
+   */
+  serviceAccounts(service: Service, port: number): readonly string[] {
+    const ids = new Set(service.subjectAltNames ?? []);
+    for (const e of this.endpointsForPort(service, port)) {
+      if (e.serviceAccount !== '') ids.add(spiffeId(this.#trustDomain, e.namespace || service.namespace, e.serviceAccount));
+    }
+    return [...ids].sort();
   }
 
   workloads(): readonly Workload[] {

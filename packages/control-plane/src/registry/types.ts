@@ -7,6 +7,7 @@
  */
 import type { Protocol } from './protocol.ts';
 import type { ExportTo } from './export-to.ts';
+import type { TlsMode } from './sidecar-presence.ts';
 
 /** How a service's endpoints are found (Istio's model.Resolution). */
 export type Resolution =
@@ -49,6 +50,8 @@ export interface Service {
   readonly externalName?: string;
   /** ms since epoch; the older service wins when two registries declare one host (Istio's rule). */
   readonly creationTimeMs: number;
+  /** ServiceEntry `subjectAltNames`: identities its endpoints present besides their service accounts. */
+  readonly subjectAltNames?: readonly string[];
 }
 
 export interface Locality {
@@ -79,6 +82,8 @@ export interface ServiceEndpoint {
   /** `Pod/name`, `WorkloadEntry/name`, or '' for inline endpoints. */
   readonly workload: string;
   readonly network: string;
+  /** `istio` when the workload runs a sidecar (see sidecar-presence.ts): EDS marks it, auto mTLS uses it. */
+  readonly tlsMode: TlsMode;
 }
 
 /** A workload a selector can pick: a Pod or a WorkloadEntry. */
@@ -96,6 +101,7 @@ export interface Workload {
   readonly network: string;
   /** Named ports: container ports for Pods, `ports` for WorkloadEntries. */
   readonly namedPorts: ReadonlyMap<string, number>;
+  readonly tlsMode: TlsMode;
 }
 
 export const NO_LOCALITY: Locality = { region: '', zone: '', subZone: '' };

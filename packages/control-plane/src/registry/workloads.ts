@@ -7,6 +7,7 @@
  */
 import type { kube, WorkloadEntry } from '@skiff/api';
 import { localityOfLabels, parseLocality } from './locality.ts';
+import { podTlsMode, tlsModeOfLabels } from './sidecar-presence.ts';
 import type { Workload } from './types.ts';
 
 interface PodStatus {
@@ -16,7 +17,8 @@ interface PodStatus {
   conditions?: { type?: string; status?: string }[];
 }
 
-export function podWorkload(pod: kube.Pod): Workload | undefined {
+/** `namespaceLabels`: the labels of the Pod's Namespace, for the injection rule. */
+export function podWorkload(pod: kube.Pod, namespaceLabels: Readonly<Record<string, string>> = {}): Workload | undefined {
   const status = (pod.status ?? {}) as PodStatus;
   if (status.phase === 'Succeeded' || status.phase === 'Failed') return undefined;
   const labels = pod.metadata.labels ?? {};
@@ -38,6 +40,7 @@ export function podWorkload(pod: kube.Pod): Workload | undefined {
     weight: 1,
     network: labels['topology.istio.io/network'] ?? '',
     namedPorts,
+    tlsMode: podTlsMode(pod, namespaceLabels),
   };
 }
 
@@ -56,5 +59,6 @@ export function workloadEntryWorkload(entry: WorkloadEntry): Workload {
     weight: spec.weight || 1,
     network: spec.network ?? '',
     namedPorts: new Map(Object.entries(spec.ports ?? {})),
+    tlsMode: tlsModeOfLabels(labels) ?? 'disabled',
   };
 }

@@ -54,6 +54,7 @@ function endpointOf(service: Service, servicePort: number, w: Workload, port: nu
     weight: w.weight,
     workload: `${w.kind}/${w.name}`,
     network: w.network,
+    tlsMode: w.tlsMode,
   };
 }
 
@@ -62,7 +63,7 @@ export function externalNameEndpoints(service: Service): ServiceEndpoint[] {
   return service.ports.map((p) => ({
     hostname: service.hostname, serviceNamespace: service.namespace, servicePort: p.port,
     address: service.externalName ?? '', port: p.port, labels: {}, namespace: service.namespace, serviceAccount: '',
-    healthy: true, locality: NO_LOCALITY, weight: 1, workload: '', network: '',
+    healthy: true, locality: NO_LOCALITY, weight: 1, workload: '', network: '', tlsMode: 'disabled',
   }));
 }
 
@@ -100,6 +101,7 @@ export function endpointsFromSlices(
             weight: 1,
             workload: pod ? `Pod/${pod.name}` : '',
             network: pod?.network ?? '',
+            tlsMode: pod?.tlsMode ?? 'disabled',
           });
         }
       }

@@ -14,6 +14,7 @@ import { selectorMatches } from '../labels.ts';
 import { parseLocality } from '../locality.ts';
 import type { MeshSettings } from '../mesh-settings.ts';
 import { parseProtocol } from '../protocol.ts';
+import { tlsModeOfLabels } from '../sidecar-presence.ts';
 import type { Resolution, Service, ServiceEndpoint, Workload } from '../types.ts';
 
 const RESOLUTIONS: Readonly<Record<string, Resolution>> = {
@@ -40,6 +41,7 @@ export function serviceEntryServices(se: ServiceEntry, mesh: MeshSettings): Serv
     exportTo,
     labels: se.metadata.labels ?? {},
     creationTimeMs: Date.parse(String(se.metadata.creationTimestamp ?? '')) || 0,
+    subjectAltNames: spec.subjectAltNames ?? [],
   }));
 }
 
@@ -62,7 +64,7 @@ export function serviceEntryEndpoints(se: ServiceEntry, services: readonly Servi
             hostname: service.hostname, serviceNamespace: namespace, servicePort,
             address: w.address, port: w.namedPorts.get(portName) ?? defaultPort,
             labels: w.labels, namespace: w.namespace, serviceAccount: w.serviceAccount, healthy: w.healthy,
-            locality: w.locality, weight: w.weight, workload: `${w.kind}/${w.name}`, network: w.network,
+            locality: w.locality, weight: w.weight, workload: `${w.kind}/${w.name}`, network: w.network, tlsMode: w.tlsMode,
           });
         }
       } else if ((service.resolution === 'DNSLB' || service.resolution === 'DNSRoundRobinLB') && !service.hostname.startsWith('*')) {
@@ -88,5 +90,6 @@ function inlineEndpoint(service: Service, servicePort: number, we: WorkloadEntry
     weight: we.weight || 1,
     workload: '',
     network: we.network ?? '',
+    tlsMode: tlsModeOfLabels(we.labels ?? {}) ?? 'disabled',
   };
 }

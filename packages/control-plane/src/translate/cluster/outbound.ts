@@ -6,7 +6,9 @@
  * STRICT_DNS for DNS, LOGICAL_DNS for DNS_ROUND_ROBIN, ORIGINAL_DST for
  * NONE and headless services (EDS on gateways, which cannot pass through).
  * DNS clusters carry their endpoints inline, filtered by subset labels, and
- * are left out when they have none. UDP ports get no cluster.
+ * are left out when they have none. UDP ports get no cluster. The
+ * DestinationRule's tls (or auto mTLS without one) sets the transport
+ * socket last, once the upstream protocol is known (upstream-tls.ts).
  *
  * Translation is a pure function of an `OutboundClusterKey` (STYLE §7 rule
  * 4): the key holds everything the builder reads, so a cache keyed by it
@@ -22,10 +24,11 @@ import type { MeshSettings } from '../../registry/mesh-settings.ts';
 import { isHttp2Protocol } from '../../registry/protocol.ts';
 import type { Locality, Service, ServiceEndpoint, ServicePort } from '../../registry/types.ts';
 import { buildLocalityLbEndpoints } from '../endpoint/locality-endpoints.ts';
-import { outboundClusterName } from '../names.ts';
+import { clusterSni, outboundClusterName } from '../names.ts';
 import { ClusterDraft } from './cluster-draft.ts';
 import { applyIstioMetadata } from './metadata.ts';
 import { applyOutboundTrafficPolicy } from './traffic-policy.ts';
+import { applyUpstreamTls, type ServiceMtlsMode, type UpstreamTlsInputs } from './upstream-tls.ts';
 import { protoDuration, type ClusterWire, type DiscoveryType } from './wire.ts';
 
 /** Everything one service port's clusters depend on. */
@@ -38,12 +41,17 @@ export interface OutboundClusterKey {
   readonly port: ServicePort;
   /** Only read for DNS clusters (inline endpoints); empty otherwise. */
   readonly endpoints: readonly ServiceEndpoint[];
+  /** The identities the port's endpoints present (SPIFFE ids), for mTLS SAN checks. */
+  readonly serviceAccounts: readonly string[];
+  /** The port has endpoints and every one runs a sidecar: passthrough clusters may then use mTLS. */
+  readonly allEndpointsHaveSidecars: boolean;
   readonly destinationRule: MergedDestinationRule | undefined;
 }
 
 export function outboundClusterKey(proxy: ProxyView, push: PushContext, service: Service, port: ServicePort): OutboundClusterKey {
   const type = discoveryType(service, proxy.type);
   const isDns = type === 'STRICT_DNS' || type === 'LOGICAL_DNS';
+  const portEndpoints = push.registry.endpointsForPort(service, port.port);
   return {
     proxyType: proxy.type,
     proxyIps: proxy.ipAddresses,
@@ -51,7 +59,9 @@ export function outboundClusterKey(proxy: ProxyView, push: PushContext, service:
     mesh: push.mesh,
     service,
     port,
-    endpoints: isDns ? push.registry.endpointsForPort(service, port.port) : [],
+    endpoints: isDns ? portEndpoints : [],
+    serviceAccounts: push.registry.serviceAccounts(service, port.port),
+    allEndpointsHaveSidecars: portEndpoints.length > 0 && portEndpoints.every((e) => e.tlsMode === 'istio'),
     destinationRule: push.destinationRule(proxy, service),
   };
 }
@@ -116,11 +126,30 @@ function buildOne(
   if (isHttp2Protocol(key.port.protocol)) draft.setHttp2();
   else if (key.proxyType === 'sidecar' && key.port.protocol === 'Unsupported') draft.setUseDownstreamProtocol();
   applyOutboundTrafficPolicy(draft, policy, { mesh: key.mesh, port: key.port, proxyLocality: key.proxyLocality });
+  applyUpstreamTls(draft, policy?.tls, upstreamTlsInputs(key, subset, policy));
   if (c.type === 'EDS') {
     c.eds_cluster_config = { service_name: name, eds_config: { ads: {}, initial_fetch_timeout: { seconds: '0' }, resource_api_version: 'V3' } };
   }
   applyIstioMetadata(c, { services: [key.service], port: key.port.port, subset, destinationRule: key.destinationRule?.from[0] });
   return draft.build();
+}
+
+function upstreamTlsInputs(key: OutboundClusterKey, subset: string, policy: DestinationRuleSpec['trafficPolicy']): UpstreamTlsInputs {
+  const passthrough = key.service.resolution === 'Passthrough' || policy?.loadBalancer?.simple === 'PASSTHROUGH';
+  let serviceMtlsMode: ServiceMtlsMode = 'permissive';
+  if (key.service.meshExternal) serviceMtlsMode = 'unknown';
+  else if (passthrough && !key.allEndpointsHaveSidecars) serviceMtlsMode = 'disable';
+  return {
+    proxyType: key.proxyType,
+    sni: clusterSni({ direction: 'outbound', port: key.port.port, subset, hostname: key.service.hostname }),
+    serviceAccounts: key.serviceAccounts,
+    meshExternal: key.service.meshExternal,
+    fromServiceEntry: key.service.registry === 'External',
+    enableAutoMtls: key.mesh.enableAutoMtls,
+    serviceMtlsMode,
+    ruleHasWorkloadSelector: key.destinationRule?.workloadSelector !== undefined,
+    tlsDefaults: key.mesh.tlsDefaults,
+  };
 }
 
 /** Istio: V4_ONLY for IPv4-only proxies, V6_ONLY for IPv6-only ones, V4_ONLY otherwise (dual stack off). */

@@ -1,3 +1,5 @@
+import type { StructWire } from '@skiff/api/envoy/discovery-types.ts';
+
 /**
  * The Envoy v3 shapes the cluster builders emit, in the object form
  * @skiff/api's codec encodes (proto field names in snake_case, wrappers as
@@ -31,6 +33,7 @@ export interface SocketAddressWire {
 export interface LbEndpointWire {
   readonly endpoint: { readonly address: SocketAddressWire | { readonly pipe: { readonly path: string } } };
   readonly health_status?: 'HEALTHY' | 'UNHEALTHY';
+  readonly metadata?: { readonly filter_metadata: Readonly<Record<string, unknown>> };
   readonly load_balancing_weight?: UInt32Value;
 }
 
@@ -71,6 +74,7 @@ export interface OutlierDetectionWire {
 
 /** envoy.extensions.upstreams.http.v3.HttpProtocolOptions, unpacked. */
 export interface HttpProtocolOptionsWire {
+  upstream_http_protocol_options?: { auto_sni?: boolean; auto_san_validation?: boolean };
   common_http_protocol_options?: {
     idle_timeout?: ProtoDuration;
     max_requests_per_connection?: UInt32Value;
@@ -104,6 +108,56 @@ export interface ClusterWire {
   cleanup_interval?: ProtoDuration;
   upstream_bind_config?: { source_address: { address: string; port_value: number } };
   metadata?: { filter_metadata: Record<string, unknown> };
+  transport_socket?: TransportSocketWire;
+  transport_socket_matches?: TransportSocketMatchWire[];
+}
+
+/** envoy.config.core.v3.TransportSocket with its typed config expanded. */
+export interface TransportSocketWire {
+  readonly name: string;
+  readonly typed_config: { readonly '@type': string } & Partial<UpstreamTlsContextWire>;
+}
+
+export interface TransportSocketMatchWire {
+  readonly name: string;
+  /** google.protobuf.Struct matched against an endpoint's `envoy.transport_socket_match` metadata; empty matches every endpoint. */
+  readonly match: StructWire;
+  readonly transport_socket: TransportSocketWire;
+}
+
+/** An SDS secret fetched over ADS. */
+export interface SdsSecretConfigWire {
+  readonly name: string;
+  readonly sds_config: { readonly ads: Record<string, never>; readonly resource_api_version: 'V3' };
+}
+
+/** envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher (an exact match). */
+export interface SubjectAltNameMatcherWire {
+  readonly san_type: 'DNS' | 'EMAIL' | 'URI' | 'IP_ADDRESS';
+  readonly matcher: { readonly exact: string };
+}
+
+export interface CertificateValidationContextWire {
+  match_typed_subject_alt_names?: SubjectAltNameMatcherWire[];
+  crl?: { filename: string };
+}
+
+export type TlsProtocolVersion = 'TLS_AUTO' | 'TLSv1_0' | 'TLSv1_1' | 'TLSv1_2' | 'TLSv1_3';
+
+export interface CommonTlsContextWire {
+  tls_params: { tls_minimum_protocol_version: TlsProtocolVersion; tls_maximum_protocol_version: TlsProtocolVersion; cipher_suites?: string[]; ecdh_curves?: string[] };
+  alpn_protocols?: string[];
+  tls_certificate_sds_secret_configs?: SdsSecretConfigWire[];
+  /** Static validation only (an empty one when verification is skipped). */
+  validation_context?: CertificateValidationContextWire;
+  /** SAN checks here, trust anchors from SDS. */
+  combined_validation_context?: { default_validation_context: CertificateValidationContextWire; validation_context_sds_secret_config: SdsSecretConfigWire };
+}
+
+/** envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext, unpacked. */
+export interface UpstreamTlsContextWire {
+  common_tls_context: CommonTlsContextWire;
+  sni?: string;
 }
 
 export interface SlowStartWire {

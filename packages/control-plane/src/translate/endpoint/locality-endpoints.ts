@@ -3,11 +3,21 @@
  * first-seen order, each endpoint with its address, health status and
  * weight, each locality weighted by the sum of its endpoints' weights.
  * Not-ready endpoints are left out unless the mesh sends them (then as
- * UNHEALTHY, with the panic threshold at 0 on the cluster).
+ * UNHEALTHY, with the panic threshold at 0 on the cluster). Endpoints with
+ * a sidecar carry `envoy.transport_socket_match: {tlsMode: istio}`, which
+ * selects the `tlsMode-istio` transport socket of an auto-mTLS cluster
+ * (Istio's AppendLbEndpointMetadata); the others carry none and get the
+ * cluster's plaintext match.
  */
 import { formatLocality } from '../../registry/locality.ts';
 import type { ServiceEndpoint } from '../../registry/types.ts';
+import { jsonToStruct } from '@skiff/api/envoy/struct.ts';
 import type { LbEndpointWire, LocalityLbEndpointsWire } from '../cluster/wire.ts';
+
+/** Envoy's metadata namespace for transport_socket_matches, and Istio's key in it. */
+export const TRANSPORT_SOCKET_MATCH_METADATA = 'envoy.transport_socket_match';
+export const TLS_MODE_METADATA_KEY = 'tlsMode';
+const ISTIO_TLS_MODE_METADATA = { filter_metadata: { [TRANSPORT_SOCKET_MATCH_METADATA]: jsonToStruct({ [TLS_MODE_METADATA_KEY]: 'istio' }) } };
 
 export interface LocalityEndpointsOptions {
   readonly sendUnhealthy: boolean;
@@ -30,6 +40,7 @@ export function buildLocalityLbEndpoints(endpoints: readonly ServiceEndpoint[], 
     const lbEndpoints: LbEndpointWire[] = group.map((e) => ({
       endpoint: { address: { socket_address: { address: e.address, port_value: e.port } } },
       ...(options.withHealthStatus ? { health_status: e.healthy ? 'HEALTHY' as const : 'UNHEALTHY' as const } : {}),
+      ...(e.tlsMode === 'istio' ? { metadata: ISTIO_TLS_MODE_METADATA } : {}),
       load_balancing_weight: { value: e.weight },
     }));
     out.push({

@@ -2,8 +2,9 @@
  * A runnable control plane (Istio's discovery server, assembled): a config
  * source (any ConfigStore's read side) feeds a ConfigCache; each debounced
  * change builds a new PushContext from the cache's snapshot; the xDS server
- * serves the CONTROL_PLANE_GENERATORS over ADS; the monitoring server
- * exposes sync status, metrics and the debug endpoints. A snapshot whose
+ * serves the controlPlaneGenerators() over ADS; the monitoring server
+ * exposes sync status, metrics and the debug endpoints. Route conflicts
+ * found while building RDS are logged and listed in /debug/push_status. A snapshot whose
  * PushContext cannot be built never takes the server down: the last good
  * PushContext stays in force and the failure is logged.
  *
@@ -22,8 +23,9 @@ import { GeneratorRegistry } from '../xds/generator-registry.ts';
 import type { GeneratorEntry } from '../xds/types.ts';
 import { XdsServer } from '../xds/xds-server.ts';
 import { ConfigCache, type ConfigSource } from './config-cache.ts';
-import { CONTROL_PLANE_GENERATORS } from './generators.ts';
+import { controlPlaneGenerators } from './generators.ts';
 import { ensureFree, formatListenAddress, listenError, parseListenAddress } from './listen-address.ts';
+import { RouteConflicts } from './route-conflicts.ts';
 import { SentResources } from './sent-resources.ts';
 
 export interface ControlPlaneOptions {
@@ -36,12 +38,12 @@ export interface ControlPlaneOptions {
   readonly clock: Clock;
   /** Nonce prefixes; the system's by default. */
   readonly random?: Random;
-  /** Where operational messages go (a push context that failed to build, a watch that ended); stderr by default. */
+  /** Where operational messages go (a push context that failed to build, a watch that ended, route conflicts); stderr by default. */
   readonly log?: (line: string) => void;
   /** Istio's 100 ms / 10 s by default. */
   readonly debounce?: DebounceOptions;
   readonly pushContext?: PushContextOptions;
-  /** The generators to serve; CONTROL_PLANE_GENERATORS by default. */
+  /** The generators to serve; controlPlaneGenerators() reporting route conflicts by default. */
   readonly generators?: readonly GeneratorEntry<PushContext>[];
   /** Builds a push context from a snapshot; PushContext.build by default (tests make it fail). */
   readonly buildPushContext?: (snapshot: ConfigSnapshot, options: PushContextOptions) => PushContext;
@@ -75,7 +77,9 @@ export async function startControlPlane(given: ControlPlaneOptions): Promise<Con
 
   let current = buildPushContext(cache.snapshot(), options) ?? { push: PushContext.build(configSnapshot([]), options.pushContext), snapshot: configSnapshot([]) };
   const sent = new SentResources<PushContext>(options.log);
-  const generators = new GeneratorRegistry((options.generators ?? CONTROL_PLANE_GENERATORS).map((g) => sent.wrap(g)));
+  const conflicts = new RouteConflicts(options.log);
+  const served = options.generators ?? controlPlaneGenerators({ onRouteConflicts: (proxy, found) => conflicts.record(proxy, found) });
+  const generators = new GeneratorRegistry(served.map((g) => sent.wrap(g)));
   xds = new XdsServer<PushContext>({
     clock: options.clock,
     random: options.random ?? systemRandom,
@@ -97,6 +101,10 @@ export async function startControlPlane(given: ControlPlaneOptions): Promise<Con
     },
     registryz: () => buildRegistryz(server.pushContext.registry),
     configz: () => [...current.snapshot.objects].sort(byKindNamespaceName),
+    routeConflicts: () => {
+      const connected = new Set(server.connections().map((c) => c.proxy.id));
+      return conflicts.list((id) => connected.has(id));
+    },
   };
   const monitoring = new MonitoringServer(server, debug);
   let closing: Promise<void> | undefined;

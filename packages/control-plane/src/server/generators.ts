@@ -14,12 +14,21 @@ import { clusterGenerator } from '../translate/cluster/index.ts';
 import { endpointGenerator } from '../translate/endpoint/index.ts';
 import { withProxylessGrpc } from '../translate/grpc/index.ts';
 import { listenerGenerator } from '../translate/listener/index.ts';
-import { routeGenerator } from '../translate/route/index.ts';
+import { createRouteGenerator, type RouteConflictListener } from '../translate/route/index.ts';
 import type { GeneratorEntry } from '../xds/types.ts';
 
-export const CONTROL_PLANE_GENERATORS: readonly GeneratorEntry<PushContext>[] = withProxylessGrpc([
-  clusterGenerator,
-  endpointGenerator,
-  listenerGenerator,
-  routeGenerator,
-]);
+export interface ControlPlaneGeneratorOptions {
+  /** Told each proxy's route conflicts whenever its RDS is built. */
+  readonly onRouteConflicts?: RouteConflictListener;
+}
+
+export function controlPlaneGenerators(options: ControlPlaneGeneratorOptions = {}): readonly GeneratorEntry<PushContext>[] {
+  return withProxylessGrpc([
+    clusterGenerator,
+    endpointGenerator,
+    listenerGenerator,
+    createRouteGenerator(options.onRouteConflicts),
+  ]);
+}
+
+export const CONTROL_PLANE_GENERATORS: readonly GeneratorEntry<PushContext>[] = controlPlaneGenerators();

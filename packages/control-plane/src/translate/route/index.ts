@@ -7,6 +7,7 @@
  * merge on a gateway host) are returned as conflicts, never thrown.
  */
 import { TypeUrl } from '@skiff/api';
+import type { Proxy } from '../../model/proxy.ts';
 import type { ProxyView, PushContext } from '../../model/push-context.ts';
 import type { GeneratorEntry } from '../../xds/types.ts';
 import { buildOutboundListeners } from '../listener/outbound.ts';
@@ -71,14 +72,27 @@ export function buildRouteConfigurations(proxy: ProxyView, push: PushContext): R
   return buildRoutes(proxy, push).routeConfigurations;
 }
 
-/** The RDS generator for the xDS server's registry: RDS is never wildcard, so it builds what was asked. */
-export const routeGenerator: GeneratorEntry<PushContext> = {
-  typeUrl: TypeUrl.RouteConfiguration,
-  generate: (proxy, push, request) => {
-    const names = request.watched.isWildcard ? undefined : request.watched.names;
-    return buildRoutes(proxy, push, names).routeConfigurations.map((r) => ({ name: r.name, resource: r as unknown as Record<string, unknown> }));
-  },
-};
+/** Told the conflicts found while building a proxy's RDS (an empty list when there were none). */
+export type RouteConflictListener = (proxy: Proxy, conflicts: readonly RouteConflict[]) => void;
+
+/**
+ * The RDS generator for the xDS server's registry: RDS is never wildcard,
+ * so it builds what was asked. Conflicts go to `onConflicts`, so the
+ * control plane can log and show them instead of dropping them.
+ */
+export function createRouteGenerator(onConflicts?: RouteConflictListener): GeneratorEntry<PushContext> {
+  return {
+    typeUrl: TypeUrl.RouteConfiguration,
+    generate: (proxy, push, request) => {
+      const names = request.watched.isWildcard ? undefined : request.watched.names;
+      const { routeConfigurations, conflicts } = buildRoutes(proxy, push, names);
+      onConflicts?.(proxy, conflicts);
+      return routeConfigurations.map((r) => ({ name: r.name, resource: r as unknown as Record<string, unknown> }));
+    },
+  };
+}
+
+export const routeGenerator: GeneratorEntry<PushContext> = createRouteGenerator();
 
 export type { RouteConflict } from './delegate.ts';
 export { buildHttpRoutes, destinationCluster, type RouteBuildContext, type ScopedHttpRoute } from './http-route.ts';

@@ -1,7 +1,9 @@
 /**
  * The control plane's monitoring port (15014 in production, Istio's): an
  * HTTP server with /debug/syncz (Istio's SyncStatus JSON array),
- * /debug/push_status and /metrics (Prometheus text), and, when the control
+ * /debug/push_status (with the route conflicts of connected proxies, as
+ * Istio's push status carries ProxyStatus conflicts, when the control plane
+ * supplies them) and /metrics (Prometheus text), and, when the control
  * plane hands it a DebugSource, /debug/config_dump?proxyID=,
  * /debug/registryz and /debug/configz. It reads the xDS server through
  * narrow interfaces and never changes it. Debug errors are JSON
@@ -30,6 +32,8 @@ export interface DebugSource {
   registryz(): unknown;
   /** /debug/configz: the config objects the current push context was built from. */
   configz(): unknown;
+  /** Route conflicts of the connected proxies, listed by /debug/push_status as `conflicts`. */
+  routeConflicts?(): readonly unknown[];
 }
 
 export class MonitoringServer {
@@ -76,8 +80,11 @@ export class MonitoringServer {
     switch (path) {
       case '/debug/syncz':
         return json(res, this.#source.syncStatus());
-      case '/debug/push_status':
-        return json(res, this.#source.pushStatus());
+      case '/debug/push_status': {
+        const status = this.#source.pushStatus();
+        const conflicts = this.#debug?.routeConflicts?.();
+        return json(res, conflicts ? { ...status, conflicts } : status);
+      }
       case '/metrics':
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
         res.end(this.#source.metrics.render(this.#source.connections().length));

@@ -19,10 +19,30 @@ export function parseLocality(text: string | undefined, separator = '/'): Locali
 export function localityOfLabels(labels: Readonly<Record<string, string>>): Locality {
   const label = labels[LOCALITY_LABEL];
   if (label) return parseLocality(label, '.');
-  const region = labels['topology.kubernetes.io/region'] ?? '';
-  const zone = labels['topology.kubernetes.io/zone'] ?? '';
-  const subZone = labels['topology.istio.io/subzone'] ?? '';
+  const region = labels[REGION_LABEL] ?? '';
+  const zone = labels[ZONE_LABEL] ?? '';
+  const subZone = labels[SUBZONE_LABEL] ?? '';
   return region || zone || subZone ? { region, zone, subZone } : NO_LOCALITY;
+}
+
+export const REGION_LABEL = 'topology.kubernetes.io/region';
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+export const SUBZONE_LABEL = 'topology.istio.io/subzone';
+export const NETWORK_LABEL = 'topology.istio.io/network';
+
+/**
+ * A workload's labels with its topology added (Istio's
+ * labelutil.AugmentLabels): region, zone and subzone from its locality and
+ * its network, each only when known and never overriding a label the
+ * workload already has. failoverPriority matches on these.
+ */
+export function withTopologyLabels(labels: Readonly<Record<string, string>>, locality: Locality, network: string): Readonly<Record<string, string>> {
+  const extra: Record<string, string> = {};
+  if (locality.region) extra[REGION_LABEL] = locality.region;
+  if (locality.zone) extra[ZONE_LABEL] = locality.zone;
+  if (locality.subZone) extra[SUBZONE_LABEL] = locality.subZone;
+  if (network) extra[NETWORK_LABEL] = network;
+  return Object.keys(extra).length === 0 ? labels : { ...extra, ...labels };
 }
 
 export function formatLocality(l: Locality): string {

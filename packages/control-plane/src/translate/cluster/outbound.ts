@@ -19,11 +19,11 @@ import type { MergedDestinationRule } from '../../model/destination-rule-index.t
 import type { ProxyView, PushContext } from '../../model/push-context.ts';
 import { subsetTrafficPolicy } from '../../model/traffic-policy.ts';
 import { selectorMatches } from '../../registry/labels.ts';
-import { localityOfLabels } from '../../registry/locality.ts';
+import { localityOfLabels, withTopologyLabels } from '../../registry/locality.ts';
 import type { MeshSettings } from '../../registry/mesh-settings.ts';
 import { isHttp2Protocol } from '../../registry/protocol.ts';
 import type { Locality, Service, ServiceEndpoint, ServicePort } from '../../registry/types.ts';
-import { buildLocalityLbEndpoints } from '../endpoint/locality-endpoints.ts';
+import { buildLocalityGroups } from '../endpoint/locality-endpoints.ts';
 import { clusterSni, outboundClusterName } from '../names.ts';
 import { ClusterDraft } from './cluster-draft.ts';
 import { applyIstioMetadata } from './metadata.ts';
@@ -36,6 +36,8 @@ export interface OutboundClusterKey {
   readonly proxyType: ProxyView['type'];
   readonly proxyIps: readonly string[];
   readonly proxyLocality: Locality;
+  /** The proxy's labels with its topology (failoverPriority). */
+  readonly proxyLabels: Readonly<Record<string, string>>;
   readonly mesh: MeshSettings;
   readonly service: Service;
   readonly port: ServicePort;
@@ -52,10 +54,12 @@ export function outboundClusterKey(proxy: ProxyView, push: PushContext, service:
   const type = discoveryType(service, proxy.type);
   const isDns = type === 'STRICT_DNS' || type === 'LOGICAL_DNS';
   const portEndpoints = push.registry.endpointsForPort(service, port.port);
+  const proxyLocality = localityOfLabels(proxy.labels);
   return {
     proxyType: proxy.type,
     proxyIps: proxy.ipAddresses,
-    proxyLocality: localityOfLabels(proxy.labels),
+    proxyLocality,
+    proxyLabels: withTopologyLabels(proxy.labels, proxyLocality, ''),
     mesh: push.mesh,
     service,
     port,
@@ -115,8 +119,11 @@ function buildOne(
   const name = outboundClusterName(key.port.port, subset, key.service.hostname);
   const draft = new ClusterDraft({ name, type, alt_stat_name: `${name};` });
   const c = draft.cluster;
+  let endpointLabels: readonly (readonly Readonly<Record<string, string>>[])[] | undefined;
   if (type === 'STRICT_DNS' || type === 'LOGICAL_DNS') {
-    const localities = buildLocalityLbEndpoints(endpoints, { sendUnhealthy: false, withHealthStatus: false });
+    const groups = buildLocalityGroups(endpoints, { sendUnhealthy: false, withHealthStatus: false });
+    const localities = groups.localities;
+    endpointLabels = groups.endpointLabels;
     if (localities.length === 0) return undefined;
     c.dns_lookup_family = dnsLookupFamily(key.proxyIps);
     c.dns_refresh_rate = protoDuration(key.mesh.dnsRefreshRateMs);
@@ -125,7 +132,7 @@ function buildOne(
   }
   if (isHttp2Protocol(key.port.protocol)) draft.setHttp2();
   else if (key.proxyType === 'sidecar' && key.port.protocol === 'Unsupported') draft.setUseDownstreamProtocol();
-  applyOutboundTrafficPolicy(draft, policy, { mesh: key.mesh, port: key.port, proxyLocality: key.proxyLocality });
+  applyOutboundTrafficPolicy(draft, policy, { mesh: key.mesh, port: key.port, proxyLocality: key.proxyLocality, proxyLabels: key.proxyLabels, endpointLabels });
   applyUpstreamTls(draft, policy?.tls, upstreamTlsInputs(key, subset, policy));
   if (c.type === 'EDS') {
     c.eds_cluster_config = { service_name: name, eds_config: { ads: {}, initial_fetch_timeout: { seconds: '0' }, resource_api_version: 'V3' } };

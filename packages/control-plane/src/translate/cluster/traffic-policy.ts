@@ -19,6 +19,10 @@ export interface TrafficPolicyContext {
   readonly mesh: MeshSettings;
   readonly port: ServicePort;
   readonly proxyLocality: Locality;
+  /** With topology labels, for failoverPriority. */
+  readonly proxyLabels: Readonly<Record<string, string>>;
+  /** Labels of a DNS cluster's inline endpoints, aligned with its load_assignment. */
+  readonly endpointLabels?: readonly (readonly Readonly<Record<string, string>>[])[];
 }
 
 export function applyOutboundTrafficPolicy(draft: ClusterDraft, policy: TrafficPolicy | undefined, ctx: TrafficPolicyContext): void {
@@ -56,5 +60,7 @@ function applyClusterLocalityLb(draft: ClusterDraft, policy: TrafficPolicy | und
     draft.cluster.common_lb_config = { ...draft.cluster.common_lb_config, locality_weighted_lb_config: {} };
   }
   const la = draft.cluster.load_assignment;
-  if (la) draft.cluster.load_assignment = { ...la, endpoints: applyLocalityLb(la.endpoints, ctx.proxyLocality, setting, enableFailover) };
+  if (!la) return;
+  const endpoints = applyLocalityLb(la.endpoints, { proxyLocality: ctx.proxyLocality, proxyLabels: ctx.proxyLabels, setting, enableFailover, endpointLabels: ctx.endpointLabels });
+  draft.cluster.load_assignment = { ...la, endpoints };
 }

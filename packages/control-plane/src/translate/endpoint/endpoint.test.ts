@@ -137,6 +137,78 @@ spec:
   });
 });
 
+describe('EDS failover', () => {
+  const svc = `
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{name: http, port: 80}]}
+---
+`;
+  const cluster = 'outbound|80||web.default.svc.cluster.local';
+  const dr = (lb: string) => `
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: web}
+spec: {host: web, trafficPolicy: {outlierDetection: {consecutive5xxErrors: 3}, loadBalancer: {localityLbSetting: ${lb}}}}
+`;
+  const groups = (cla: ClusterLoadAssignmentWire) => cla.endpoints.map((l) => [l.priority ?? 0, addresses({ cluster_name: '', endpoints: [l] }).join(','), l.load_balancing_weight?.value]);
+
+  it('sends traffic leaving the proxy\'s region to the failover region before any other', () => {
+    const yaml = svc + pod('a', '10.4.0.1', '{app: web, istio-locality: us-east.us-east-1a}')
+      + pod('b', '10.4.0.2', '{app: web, istio-locality: us-east.us-east-1b}')
+      + pod('c', '10.4.0.3', '{app: web, istio-locality: eu-west.eu-west-1a}')
+      + pod('d', '10.4.0.4', '{app: web, istio-locality: ap-south.ap-south-1a}');
+    const client = sidecarProxy({ labels: { 'istio-locality': 'us-east.us-east-1a' } });
+    const withRule = configGen({ yaml: yaml + dr('{failover: [{from: us-east, to: ap-south}]}') }).endpoints(client, cluster);
+    assert.deepEqual(withRule.endpoints.map((l) => [l.locality?.region, l.priority ?? 0]), [['us-east', 0], ['us-east', 1], ['eu-west', 3], ['ap-south', 2]]);
+    const noRule = configGen({ yaml: yaml + dr('{failover: [{from: eu-west, to: ap-south}]}') }).endpoints(client, cluster);
+    assert.deepEqual(noRule.endpoints.map((l) => [l.locality?.region, l.priority ?? 0]), [['us-east', 0], ['us-east', 1], ['eu-west', 2], ['ap-south', 2]], 'a rule from another region changes nothing');
+  });
+
+  const ranked = svc + pod('prod-v1', '10.5.0.1', '{app: web, env: prod, version: v1}')
+    + pod('prod-v2', '10.5.0.2', '{app: web, env: prod, version: v2}')
+    + pod('dev-v1', '10.5.0.3', '{app: web, env: dev, version: v1}')
+    + pod('prod-v1-b', '10.5.0.4', '{app: web, env: prod, version: v1}');
+
+  it('ranks endpoints by how many failoverPriority labels, in order, match the proxy\'s', () => {
+    const client = sidecarProxy({ labels: { app: 'client', env: 'prod', version: 'v1' } });
+    const cla = configGen({ yaml: ranked + dr('{failoverPriority: [env, version]}') }).endpoints(client, cluster);
+    assert.deepEqual(groups(cla), [[0, '10.5.0.1:80,10.5.0.4:80', 2], [1, '10.5.0.2:80', 1], [2, '10.5.0.3:80', 1]]);
+    const devClient = sidecarProxy({ labels: { env: 'dev', version: 'v2' } });
+    const dev = configGen({ yaml: ranked + dr('{failoverPriority: [env, version]}') }).endpoints(devClient, cluster);
+    assert.deepEqual(groups(dev), [[0, '10.5.0.3:80', 1], [1, '10.5.0.1:80,10.5.0.2:80,10.5.0.4:80', 3]], 'no endpoint matches both: priorities close up');
+  });
+
+  it('compares a `label=value` entry with the value instead of the proxy\'s label', () => {
+    const client = sidecarProxy({ labels: { env: 'prod', version: 'v1' } });
+    const cla = configGen({ yaml: ranked + dr('{failoverPriority: [env=dev, version]}') }).endpoints(client, cluster);
+    assert.deepEqual(groups(cla), [[0, '10.5.0.3:80', 1], [1, '10.5.0.1:80,10.5.0.2:80,10.5.0.4:80', 3]]);
+  });
+
+  it('matches topology labels derived from locality, and applies failover within each rank', () => {
+    const yaml = svc + pod('a', '10.6.0.1', '{app: web, env: prod, istio-locality: us-east.us-east-1a}')
+      + pod('b', '10.6.0.2', '{app: web, env: dev, istio-locality: us-east.us-east-1a}')
+      + pod('c', '10.6.0.3', '{app: web, env: prod, istio-locality: eu-west.eu-west-1a}');
+    const client = sidecarProxy({ labels: { env: 'prod', 'istio-locality': 'us-east.us-east-1b' } });
+    const byRegion = configGen({ yaml: yaml + dr('{failoverPriority: [topology.kubernetes.io/region]}') }).endpoints(client, cluster);
+    assert.deepEqual(groups(byRegion), [[0, '10.6.0.1:80,10.6.0.2:80', 2], [1, '10.6.0.3:80', 1]]);
+    const both = configGen({ yaml: yaml + dr('{failoverPriority: [env], failover: [{from: us-east, to: eu-west}]}') }).endpoints(client, cluster);
+    // rank × 5 + proximity: a (0,2)=2, c (0,3)=3, b (1,2)=7 → 0, 1, 2.
+    assert.deepEqual(groups(both), [[0, '10.6.0.1:80', 1], [2, '10.6.0.2:80', 1], [1, '10.6.0.3:80', 1]]);
+  });
+
+  it('sets no failoverPriority ranks for a proxy without labels, nor without outlier detection', () => {
+    const unlabelled = configGen({ yaml: ranked + dr('{failoverPriority: [env]}') }).endpoints(sidecarProxy(), cluster);
+    assert.ok(unlabelled.endpoints.every((l) => l.priority === undefined));
+    assert.equal(unlabelled.endpoints.length, 1);
+    const noOutlier = configGen({ yaml: ranked + dr('{failoverPriority: [env]}').replace('outlierDetection: {consecutive5xxErrors: 3}, ', '') })
+      .endpoints(sidecarProxy({ labels: { env: 'prod' } }), cluster);
+    assert.equal(noOutlier.endpoints.length, 1);
+    assert.equal(noOutlier.endpoints[0].priority, undefined);
+  });
+});
+
 describe('codec check', () => {
   it('reports a field the Envoy codec drops', () => {
     assert.throws(() => assertEncodes(TypeUrl.ClusterLoadAssignment, { cluster_name: 'x', endpoint: [{ priority: 1 }] }), /endpoint/);

@@ -1,4 +1,4 @@
 /** EDS: ClusterLoadAssignments per proxy, and the locality rules they follow. */
 export { buildClusterLoadAssignment, buildClusterLoadAssignments, endpointGenerator } from './load-assignment.ts';
-export { buildLocalityLbEndpoints } from './locality-endpoints.ts';
-export { applyLocalityLb, localityLbSetting } from './locality-lb.ts';
+export { buildLocalityGroups, buildLocalityLbEndpoints, type LocalityGroups } from './locality-endpoints.ts';
+export { applyLocalityLb, localityLbSetting, type LocalityLbInputs } from './locality-lb.ts';

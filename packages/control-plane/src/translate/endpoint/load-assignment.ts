@@ -5,7 +5,8 @@
  * the port, filtered by the subset's labels from the DestinationRule in
  * effect, grouped by locality with readiness as health status. With
  * outlier detection in the cluster's policy, localities get failover
- * priorities (or distributed weights) relative to the proxy's locality.
+ * priorities (or distributed weights) relative to the proxy's locality
+ * and, with failoverPriority, its labels (locality-lb.ts).
  * A name the proxy cannot resolve yields an empty assignment, which Envoy
  * treats as "no healthy upstream", rather than nothing at all.
  */
@@ -13,12 +14,12 @@ import { TypeUrl } from '@skiff/api';
 import type { ProxyView, PushContext } from '../../model/push-context.ts';
 import { subsetTrafficPolicy } from '../../model/traffic-policy.ts';
 import { selectorMatches } from '../../registry/labels.ts';
-import { localityOfLabels } from '../../registry/locality.ts';
+import { localityOfLabels, withTopologyLabels } from '../../registry/locality.ts';
 import type { ClusterLoadAssignmentWire } from '../cluster/wire.ts';
 import { buildClusters } from '../cluster/index.ts';
 import { parseClusterName } from '../names.ts';
 import type { GeneratorEntry } from '../../xds/types.ts';
-import { buildLocalityLbEndpoints } from './locality-endpoints.ts';
+import { buildLocalityGroups } from './locality-endpoints.ts';
 import { applyLocalityLb, localityLbSetting } from './locality-lb.ts';
 
 export function buildClusterLoadAssignment(proxy: ProxyView, push: PushContext, clusterName: string): ClusterLoadAssignmentWire {
@@ -38,11 +39,17 @@ export function buildClusterLoadAssignment(proxy: ProxyView, push: PushContext, 
   }
   const policy = subsetTrafficPolicy(rule?.trafficPolicy, subsetPolicy, key.port);
   const endpoints = push.registry.endpointsForPort(service, key.port).filter((e) => selectorMatches(labels, e.labels));
-  const localities = buildLocalityLbEndpoints(endpoints, { sendUnhealthy: push.mesh.sendUnhealthyEndpoints, withHealthStatus: true });
-  const setting = localityLbSetting(push.mesh, policy?.loadBalancer?.localityLbSetting);
+  const { localities, endpointLabels } = buildLocalityGroups(endpoints, { sendUnhealthy: push.mesh.sendUnhealthyEndpoints, withHealthStatus: true });
+  const proxyLocality = localityOfLabels(proxy.labels);
   return {
     cluster_name: clusterName,
-    endpoints: applyLocalityLb(localities, localityOfLabels(proxy.labels), setting, policy?.outlierDetection !== undefined),
+    endpoints: applyLocalityLb(localities, {
+      proxyLocality,
+      proxyLabels: withTopologyLabels(proxy.labels, proxyLocality, ''),
+      setting: localityLbSetting(push.mesh, policy?.loadBalancer?.localityLbSetting),
+      enableFailover: policy?.outlierDetection !== undefined,
+      endpointLabels,
+    }),
   };
 }
 

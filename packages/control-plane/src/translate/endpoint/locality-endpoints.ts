@@ -9,7 +9,7 @@
  * (Istio's AppendLbEndpointMetadata); the others carry none and get the
  * cluster's plaintext match.
  */
-import { formatLocality } from '../../registry/locality.ts';
+import { formatLocality, withTopologyLabels } from '../../registry/locality.ts';
 import type { ServiceEndpoint } from '../../registry/types.ts';
 import { jsonToStruct } from '@skiff/api/envoy/struct.ts';
 import type { LbEndpointWire, LocalityLbEndpointsWire } from '../cluster/wire.ts';
@@ -25,7 +25,17 @@ export interface LocalityEndpointsOptions {
   readonly withHealthStatus: boolean;
 }
 
+/** Localities and, in the same order, each lb endpoint's labels with its topology (failoverPriority matches on them). */
+export interface LocalityGroups {
+  readonly localities: LocalityLbEndpointsWire[];
+  readonly endpointLabels: readonly (readonly Readonly<Record<string, string>>[])[];
+}
+
 export function buildLocalityLbEndpoints(endpoints: readonly ServiceEndpoint[], options: LocalityEndpointsOptions): LocalityLbEndpointsWire[] {
+  return buildLocalityGroups(endpoints, options).localities;
+}
+
+export function buildLocalityGroups(endpoints: readonly ServiceEndpoint[], options: LocalityEndpointsOptions): LocalityGroups {
   const groups = new Map<string, { endpoints: ServiceEndpoint[] }>();
   for (const e of endpoints) {
     if (!e.healthy && !options.sendUnhealthy) continue;
@@ -35,7 +45,9 @@ export function buildLocalityLbEndpoints(endpoints: readonly ServiceEndpoint[], 
     g.endpoints.push(e);
   }
   const out: LocalityLbEndpointsWire[] = [];
+  const endpointLabels: Readonly<Record<string, string>>[][] = [];
   for (const { endpoints: group } of groups.values()) {
+    endpointLabels.push(group.map((e) => withTopologyLabels(e.labels, e.locality, e.network)));
     const l = group[0].locality;
     const lbEndpoints: LbEndpointWire[] = group.map((e) => ({
       endpoint: { address: { socket_address: { address: e.address, port_value: e.port } } },
@@ -49,5 +61,5 @@ export function buildLocalityLbEndpoints(endpoints: readonly ServiceEndpoint[], 
       load_balancing_weight: { value: group.reduce((s, e) => s + e.weight, 0) },
     });
   }
-  return out;
+  return { localities: out, endpointLabels };
 }

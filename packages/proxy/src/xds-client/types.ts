@@ -47,6 +47,8 @@ export interface HttpConnectionManagerConfig {
   /** RDS by name, or the inline route_config. */
   readonly route: { readonly rds: string } | { readonly inline: RouteTableConfig };
   readonly httpFilters: readonly HttpFilterRefConfig[];
+  /** The whole decoded HttpConnectionManager, for the settings the network filter parses itself (server_name, use_remote_address, ...). */
+  readonly config: WireMessage;
 }
 
 export interface TcpProxyConfig {
@@ -127,7 +129,9 @@ export interface ClusterConfig {
   /** Parsed by the upstream components that own them (circuit breakers, outlier detection, LB policy). */
   readonly circuitBreakers: WireMessage | undefined;
   readonly outlierDetection: WireMessage | undefined;
-  readonly loadBalancingPolicy: WireMessage | undefined;
+  /** Always the typed form: a legacy lb_policy (+ *_lb_config) is converted to load_balancing_policy at decode. */
+  readonly loadBalancingPolicy: WireMessage;
+  readonly commonLbConfig: WireMessage | undefined;
 }
 
 // ── Snapshot ─────────────────────────────────────────────────────────────

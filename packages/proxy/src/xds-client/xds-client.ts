@@ -14,14 +14,17 @@
 import { TypeUrl } from '@skiff/api';
 import type { DeltaDiscoveryResponse, DiscoveryResponse, Node } from '@skiff/api/envoy/discovery-types.ts';
 import { jsonToStruct } from '@skiff/api/envoy/struct.ts';
-import type { Cancel, Clock, Random } from '@skiff/common';
+import { fail, type Cancel, type Clock, type Random, type Result } from '@skiff/common';
+import type { WireMessage } from '@skiff/api/envoy/resource-codec.ts';
 import type { BootstrapConfig } from '../bootstrap/index.ts';
-import type { RouteTableConfig } from '../http/route-table/index.ts';
+import { parseRouteConfiguration, type PerFilterConfigParser, type RouteTableConfig } from '../http/route-table/index.ts';
 import { StatsRegistry } from '../stats/index.ts';
 import { AdsChannel, type AdsResponse, type AdsStream } from './ads-stream.ts';
 import { Backoff, ENVOY_XDS_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { ResourceCache } from './resource-cache.ts';
-import { CLIENT_TYPE_URLS, clusterResourceType, endpointResourceType, listenerResourceType, routeResourceType, type ClientTypeUrl } from './resource-types/index.ts';
+import {
+  CLIENT_TYPE_URLS, clusterResourceType, endpointResourceType, listenerResourceType, parseCluster, parseListener, routeResourceType, type ClientTypeUrl, type ResourceType,
+} from './resource-types/index.ts';
 import { deltaAck, deltaChangeRequest, deltaInitialRequest, sotwRequest } from './requests.ts';
 import { XdsClientStats } from './stats.ts';
 import type { ClusterConfig, EndpointsConfig, ListenerConfig, XdsSnapshot } from './types.ts';
@@ -41,6 +44,32 @@ export interface XdsClientOptions {
   readonly backoff?: BackoffOptions;
   /** Operational messages in Envoy's wording (rejections, stream closes); dropped by default. */
   readonly log?: (line: string) => void;
+  /** Checks owned by the data-path components (HTTP filter and LB registries); their reasons NACK the resource. */
+  readonly validation?: XdsValidationHooks;
+}
+
+/**
+ * What the data path adds to resource validation, so a resource the proxy
+ * could not run is NACKed and the last good one stays: unknown or invalid
+ * HTTP filters, per-route filter configs, cluster LB / circuit-breaker /
+ * outlier settings. Each returns every reason, with field paths.
+ */
+export interface XdsValidationHooks {
+  readonly listener?: (config: ListenerConfig) => readonly string[];
+  readonly cluster?: (config: ClusterConfig) => readonly string[];
+  readonly parsePerFilterConfig?: PerFilterConfigParser;
+}
+
+function withValidation<C>(type: ResourceType<C>, parse: (wire: WireMessage) => Result<C>, validate: ((config: C) => readonly string[]) | undefined): ResourceType<C> {
+  return {
+    ...type,
+    parse(wire) {
+      const parsed = parse(wire);
+      if (!parsed.ok || !validate) return parsed;
+      const errors = validate(parsed.value);
+      return errors.length > 0 ? fail(...errors) : parsed;
+    },
+  };
 }
 
 /** The caches and warmers, read-only, for /config_dump and /clusters. */
@@ -62,10 +91,10 @@ export class XdsClient {
   readonly #stats: XdsClientStats;
   readonly #backoff: Backoff;
   readonly #timeoutMs: number;
-  readonly #clusters = new ResourceCache(clusterResourceType);
+  readonly #clusters: ResourceCache<ClusterConfig>;
   readonly #endpoints = new ResourceCache(endpointResourceType);
-  readonly #listeners = new ResourceCache(listenerResourceType);
-  readonly #routes = new ResourceCache(routeResourceType);
+  readonly #listeners: ResourceCache<ListenerConfig>;
+  readonly #routes: ResourceCache<RouteTableConfig>;
   readonly #caches: ReadonlyMap<string, ResourceCache<unknown>>;
   readonly #clusterWarmer: Warmer<ClusterConfig>;
   readonly #listenerWarmer: Warmer<ListenerConfig>;
@@ -86,6 +115,11 @@ export class XdsClient {
 
   constructor(options: XdsClientOptions) {
     this.#options = options;
+    const hooks = options.validation ?? {};
+    const routeOptions = { parsePerFilterConfig: hooks.parsePerFilterConfig };
+    this.#clusters = new ResourceCache(withValidation(clusterResourceType, parseCluster, hooks.cluster));
+    this.#listeners = new ResourceCache(withValidation(listenerResourceType, (w) => parseListener(w, routeOptions), hooks.listener));
+    this.#routes = new ResourceCache(withValidation(routeResourceType, (w) => parseRouteConfiguration(w, routeOptions), undefined));
     const { node } = options.bootstrap;
     this.#node = { id: node.id, cluster: node.cluster, metadata: jsonToStruct(node.metadata), user_agent_name: 'skiff' };
     this.#stats = new XdsClientStats(options.stats ?? new StatsRegistry());

@@ -9,6 +9,7 @@
 import { TypeUrl } from '@skiff/api';
 import { fail, ok, type FieldPath } from '@skiff/common';
 import { ParseErrors, WireReader } from '../../http/route-table/wire-reader.ts';
+import { uint64Value } from '../uint64-value.ts';
 import type { Host } from '../../upstream/host.ts';
 import { hash32 } from '../hash.ts';
 import { PrioritizedBalancer, type PickTable } from '../prioritized-balancer.ts';
@@ -64,7 +65,7 @@ export const maglev: LoadBalancerExtension<MaglevConfig> = {
   typeUrl: TypeUrl.Maglev,
   parseConfig(msg, at: FieldPath) {
     const r = new WireReader(new ParseErrors());
-    const tableSize = r.wrapped(msg, 'table_size', at, 'number') ?? DEFAULT_MAGLEV.tableSize;
+    const tableSize = uint64Value(r, msg, 'table_size', at) ?? DEFAULT_MAGLEV.tableSize;
     if (!isPrime(tableSize)) r.errors.add([...at, 'table_size'], `The table size of maglev must be prime number`);
     if (tableSize > 5000011) r.errors.add([...at, 'table_size'], 'value must be less than or equal to 5000011');
     return r.errors.list.length > 0 ? fail(...r.errors.list) : ok({ tableSize });

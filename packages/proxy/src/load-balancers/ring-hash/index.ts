@@ -8,6 +8,7 @@
 import { TypeUrl } from '@skiff/api';
 import { fail, ok, type FieldPath } from '@skiff/common';
 import { ParseErrors, WireReader } from '../../http/route-table/wire-reader.ts';
+import { uint64Value } from '../uint64-value.ts';
 import type { Host } from '../../upstream/host.ts';
 import { hash32 } from '../hash.ts';
 import { PrioritizedBalancer, type PickTable } from '../prioritized-balancer.ts';
@@ -59,8 +60,8 @@ export const ringHash: LoadBalancerExtension<RingHashConfig> = {
   typeUrl: TypeUrl.RingHash,
   parseConfig(msg, at: FieldPath) {
     const r = new WireReader(new ParseErrors());
-    const minimumRingSize = r.wrapped(msg, 'minimum_ring_size', at, 'number') ?? DEFAULT_RING_HASH.minimumRingSize;
-    const maximumRingSize = r.wrapped(msg, 'maximum_ring_size', at, 'number') ?? DEFAULT_RING_HASH.maximumRingSize;
+    const minimumRingSize = uint64Value(r, msg, 'minimum_ring_size', at) ?? DEFAULT_RING_HASH.minimumRingSize;
+    const maximumRingSize = uint64Value(r, msg, 'maximum_ring_size', at) ?? DEFAULT_RING_HASH.maximumRingSize;
     if (maximumRingSize > 8 * 1024 * 1024) r.errors.add([...at, 'maximum_ring_size'], 'value must be less than or equal to 8388608');
     if (minimumRingSize > maximumRingSize) r.errors.add([...at, 'minimum_ring_size'], `ring hash: minimum_ring_size (${minimumRingSize}) > maximum_ring_size (${maximumRingSize})`);
     const fn = msg.hash_function;

@@ -32,3 +32,10 @@ describe('ring_hash', () => {
     assert.ok(moved < 100, `${moved} of 500 keys moved`);
   });
 });
+
+describe('ring_hash config', () => {
+  it('reads UInt64Value sizes as decoded from the wire and rejects min > max with its path', () => {
+    assert.deepEqual(ringHash.parseConfig({ minimum_ring_size: { value: '2048' } }, []), { ok: true, value: { minimumRingSize: 2048, maximumRingSize: 8388608 } });
+    assert.deepEqual(ringHash.parseConfig({ minimum_ring_size: { value: '10' }, maximum_ring_size: { value: '5' } }, ['p']).ok, false);
+  });
+});

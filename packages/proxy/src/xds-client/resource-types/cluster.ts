@@ -58,8 +58,27 @@ export function parseCluster(wire: WireMessage): Result<ClusterConfig> {
     transportSocket,
     circuitBreakers: r.object(wire, 'circuit_breakers', []),
     outlierDetection: r.object(wire, 'outlier_detection', []),
-    loadBalancingPolicy: r.object(wire, 'load_balancing_policy', []),
+    loadBalancingPolicy: r.object(wire, 'load_balancing_policy', []) ?? legacyLoadBalancingPolicy(r, wire, lbPolicy),
+    commonLbConfig: r.object(wire, 'common_lb_config', []),
   });
+}
+
+/** The typed policy a legacy lb_policy (with its *_lb_config) stands for; one code path downstream (STYLE.md §4). */
+const LEGACY_POLICIES: Partial<Record<LbPolicy, { name: string; typeUrl: string; configKey?: string }>> = {
+  ROUND_ROBIN: { name: 'envoy.load_balancing_policies.round_robin', typeUrl: TypeUrl.RoundRobin, configKey: 'round_robin_lb_config' },
+  LEAST_REQUEST: { name: 'envoy.load_balancing_policies.least_request', typeUrl: TypeUrl.LeastRequest, configKey: 'least_request_lb_config' },
+  RANDOM: { name: 'envoy.load_balancing_policies.random', typeUrl: TypeUrl.Random },
+  RING_HASH: { name: 'envoy.load_balancing_policies.ring_hash', typeUrl: TypeUrl.RingHash, configKey: 'ring_hash_lb_config' },
+  MAGLEV: { name: 'envoy.load_balancing_policies.maglev', typeUrl: TypeUrl.Maglev, configKey: 'maglev_lb_config' },
+};
+
+function legacyLoadBalancingPolicy(r: WireReader, wire: WireMessage, lbPolicy: LbPolicy): WireMessage {
+  const legacy = LEGACY_POLICIES[lbPolicy];
+  if (!legacy) return { policies: [] };
+  const lbConfig = legacy.configKey ? r.object(wire, legacy.configKey, []) ?? {} : {};
+  // The legacy configs share field names with the typed ones for everything Skiff reads.
+  const { slow_start_config: _slow, ...fields } = lbConfig as Record<string, unknown>;
+  return { policies: [{ typed_extension_config: { name: legacy.name, typed_config: { '@type': legacy.typeUrl, ...fields } } }] };
 }
 
 export const clusterResourceType: ResourceType<ClusterConfig> = {

@@ -9,7 +9,7 @@
 import { TypeUrl } from '@skiff/api';
 import type { WireMessage } from '@skiff/api/envoy/resource-codec.ts';
 import { fail, ok, type FieldPath, type Result } from '@skiff/common';
-import { parseRouteConfiguration } from '../../http/route-table/index.ts';
+import { parseRouteConfiguration, type ParseRouteConfigurationOptions } from '../../http/route-table/index.ts';
 import { ParseErrors, WireReader, type WireObject } from '../../http/route-table/wire-reader.ts';
 import type {
   CidrRangeConfig, FilterChainConfig, FilterChainMatchConfig, HttpConnectionManagerConfig, HttpFilterRefConfig, ListenerConfig, NetworkFilterConfig, TcpProxyConfig,
@@ -22,14 +22,15 @@ const DIRECTIONS = ['UNSPECIFIED', 'INBOUND', 'OUTBOUND'] as const;
 /** Envoy's tcp_proxy idle_timeout default. */
 const TCP_PROXY_IDLE_TIMEOUT_MS = 3_600_000;
 
-export function parseListener(wire: WireMessage): Result<ListenerConfig> {
+/** `options.parsePerFilterConfig` parses typed_per_filter_config of inline route configurations (the HTTP filter registry's parsers). */
+export function parseListener(wire: WireMessage, options: ParseRouteConfigurationOptions = {}): Result<ListenerConfig> {
   const r = new WireReader(new ParseErrors());
   const name = r.string(wire, 'name', []) ?? '';
   if (name === '') r.errors.add(['name'], 'value length must be at least 1 characters');
   const address = readSocketAddress(r, wire, 'address', []);
-  const filterChains = r.objects(wire, 'filter_chains', []).map((c, i) => readFilterChain(r, c, ['filter_chains', i]));
+  const filterChains = r.objects(wire, 'filter_chains', []).map((c, i) => readFilterChain(r, c, ['filter_chains', i], options));
   const defaultChainWire = r.object(wire, 'default_filter_chain', []);
-  const defaultFilterChain = defaultChainWire ? readFilterChain(r, defaultChainWire, ['default_filter_chain']) : undefined;
+  const defaultFilterChain = defaultChainWire ? readFilterChain(r, defaultChainWire, ['default_filter_chain'], options) : undefined;
   if (filterChains.length === 0 && !defaultFilterChain) r.errors.add(['filter_chains'], 'no filter chains specified');
   checkDistinctMatches(r, filterChains);
   const direction = r.string(wire, 'traffic_direction', []) ?? 'UNSPECIFIED';
@@ -51,11 +52,11 @@ export function parseListener(wire: WireMessage): Result<ListenerConfig> {
   });
 }
 
-function readFilterChain(r: WireReader, wire: WireObject, at: FieldPath): FilterChainConfig {
+function readFilterChain(r: WireReader, wire: WireObject, at: FieldPath, options: ParseRouteConfigurationOptions): FilterChainConfig {
   const match = r.object(wire, 'filter_chain_match', at) ?? {};
   const mAt = [...at, 'filter_chain_match'];
   const socket = r.object(wire, 'transport_socket', at);
-  const filters = r.objects(wire, 'filters', at).map((f, i) => readNetworkFilter(r, f, [...at, 'filters', i]));
+  const filters = r.objects(wire, 'filters', at).map((f, i) => readNetworkFilter(r, f, [...at, 'filters', i], options));
   return {
     name: r.string(wire, 'name', at) ?? '',
     match: {
@@ -96,12 +97,12 @@ function matchKey(m: FilterChainMatchConfig): string {
   return JSON.stringify([m.destinationPort ?? null, sorted(m.prefixRanges), sorted(m.sourcePrefixRanges), sorted(m.sourcePorts), sorted(m.serverNames), m.transportProtocol, sorted(m.applicationProtocols)]);
 }
 
-function readNetworkFilter(r: WireReader, wire: WireObject, at: FieldPath): NetworkFilterConfig {
+function readNetworkFilter(r: WireReader, wire: WireObject, at: FieldPath, options: ParseRouteConfigurationOptions): NetworkFilterConfig {
   const ref = readTypedExtension(r, wire, at);
   const cAt = [...at, 'typed_config'];
   switch (ref.typeUrl) {
     case TypeUrl.HttpConnectionManager:
-      return readHttpConnectionManager(r, ref.name, ref.config, cAt);
+      return readHttpConnectionManager(r, ref.name, ref.config, cAt, options);
     case TypeUrl.TcpProxy:
       return readTcpProxy(r, ref.name, ref.config, cAt);
     default:
@@ -109,7 +110,7 @@ function readNetworkFilter(r: WireReader, wire: WireObject, at: FieldPath): Netw
   }
 }
 
-function readHttpConnectionManager(r: WireReader, name: string, wire: WireObject, at: FieldPath): HttpConnectionManagerConfig {
+function readHttpConnectionManager(r: WireReader, name: string, wire: WireObject, at: FieldPath, options: ParseRouteConfigurationOptions): HttpConnectionManagerConfig {
   const statPrefix = r.string(wire, 'stat_prefix', at) ?? '';
   if (statPrefix === '') r.errors.add([...at, 'stat_prefix'], 'value length must be at least 1 characters');
   const rds = r.object(wire, 'rds', at);
@@ -120,7 +121,7 @@ function readHttpConnectionManager(r: WireReader, name: string, wire: WireObject
     if (routeName === '') r.errors.add([...at, 'rds', 'route_config_name'], 'value length must be at least 1 characters');
     route = { rds: routeName };
   } else if (inline) {
-    const parsed = parseRouteConfiguration(inline);
+    const parsed = parseRouteConfiguration(inline, options);
     if (parsed.ok) route = { inline: parsed.value };
     else for (const e of parsed.errors) r.errors.add([...at, 'route_config'], e);
   } else if (!wire.scoped_routes) {
@@ -133,7 +134,7 @@ function readHttpConnectionManager(r: WireReader, name: string, wire: WireObject
     isOptional: r.bool(f, 'is_optional', [...at, 'http_filters', i]) ?? false,
   }));
   checkRouterLast(r, httpFilters, at);
-  return { kind: 'http_connection_manager', name, statPrefix, route, httpFilters };
+  return { kind: 'http_connection_manager', name, statPrefix, route, httpFilters, config: wire };
 }
 
 /** Envoy's FilterChainUtility: exactly one terminal filter (the router), and last. */

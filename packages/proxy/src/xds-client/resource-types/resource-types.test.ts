@@ -69,4 +69,14 @@ describe('xDS resource parsers', () => {
       'endpoints[0].lb_endpoints[0].load_balancing_weight: value must be greater than or equal to 1',
     ]);
   });
+
+  it('converts a legacy lb_policy and its *_lb_config to the typed load_balancing_policy at decode', () => {
+    const parsed = parseCluster(wire(TypeUrl.Cluster, { ...edsCluster('c'), lb_policy: 'RING_HASH', ring_hash_lb_config: { minimum_ring_size: { value: '2048' } } }));
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.value.loadBalancingPolicy, {
+      policies: [{ typed_extension_config: { name: 'envoy.load_balancing_policies.ring_hash', typed_config: { '@type': TypeUrl.RingHash, minimum_ring_size: { value: '2048' } } } }],
+    });
+    const rr = parseCluster(wire(TypeUrl.Cluster, edsCluster('c')));
+    assert.equal(rr.ok && (rr.value.loadBalancingPolicy.policies as { typed_extension_config: { name: string } }[])[0].typed_extension_config.name, 'envoy.load_balancing_policies.round_robin');
+  });
 });

@@ -1,0 +1,156 @@
+/**
+ * One active cluster (Envoy's ClusterImplBase + ClusterInfo): its settings
+ * parsed at CDS time, its hosts by priority (from EDS or the inline
+ * load_assignment), the load balancer over them, circuit breakers, outlier
+ * detection and stats. EDS updates change membership in place, keeping
+ * each surviving host's pool and outlier state; the balancer is told and
+ * republishes its picker. Pools are per host and created on first use.
+ */
+import type { Clock, Random } from '@skiff/common';
+import type { StatsRegistry } from '../stats/index.ts';
+import type { HostPicker, LoadBalancer } from '../load-balancers/types.ts';
+import type { ClusterConfig, EndpointsConfig, HealthStatus } from '../xds-client/types.ts';
+import { ResourceManager } from './circuit-breakers.ts';
+import type { ClusterSettings } from './cluster-settings.ts';
+import { createClusterStats, type ClusterStats } from './cluster-stats.ts';
+import { Http1ConnPool } from './conn-pool/conn-pool.ts';
+import { HealthFlag, Host } from './host.ts';
+import { OutlierDetector } from './outlier-detection/index.ts';
+import { PrioritySet } from './priority-set.ts';
+
+export interface ClusterOptions {
+  readonly config: ClusterConfig;
+  readonly settings: ClusterSettings;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly stats: StatsRegistry;
+}
+
+const EDS_FLAGS = HealthFlag.FAILED_EDS_HEALTH | HealthFlag.EDS_STATUS_DRAINING | HealthFlag.DEGRADED_EDS_HEALTH;
+
+function edsFlags(status: HealthStatus): number {
+  switch (status) {
+    case 'UNHEALTHY':
+    case 'TIMEOUT':
+      return HealthFlag.FAILED_EDS_HEALTH;
+    case 'DRAINING':
+      return HealthFlag.EDS_STATUS_DRAINING;
+    case 'DEGRADED':
+      return HealthFlag.DEGRADED_EDS_HEALTH;
+    default:
+      return 0;
+  }
+}
+
+export class Cluster {
+  readonly name: string;
+  readonly config: ClusterConfig;
+  readonly settings: ClusterSettings;
+  readonly stats: ClusterStats;
+  /** Circuit breakers of the DEFAULT routing priority (the router uses no other). */
+  readonly resources: ResourceManager;
+  readonly prioritySet = new PrioritySet();
+  readonly outlier: OutlierDetector | undefined;
+  readonly #lb: LoadBalancer;
+  readonly #o: ClusterOptions;
+  #hosts = new Map<string, Host>();
+  #endpoints: EndpointsConfig | undefined;
+  #closed = false;
+
+  constructor(o: ClusterOptions) {
+    this.#o = o;
+    this.name = o.config.name;
+    this.config = o.config;
+    this.settings = o.settings;
+    this.stats = createClusterStats(o.stats, this.name);
+    this.resources = new ResourceManager(o.settings.circuitBreakers.default);
+    const lbCtx = { clock: o.clock, random: o.random, healthyPanicThresholdPercent: o.settings.healthyPanicThresholdPercent };
+    this.#lb = o.settings.lb.ext.create(this.prioritySet, o.settings.lb.config, lbCtx);
+    this.outlier = o.settings.outlierDetection && new OutlierDetector({
+      config: o.settings.outlierDetection,
+      clusterName: this.name,
+      clock: o.clock,
+      random: o.random,
+      stats: o.stats,
+      hosts: () => this.prioritySet.allHosts,
+      onHealthChanged: () => this.#onHealthChanged(),
+    });
+    if (o.config.loadAssignment) this.updateEndpoints(o.config.loadAssignment);
+  }
+
+  get picker(): HostPicker {
+    return this.#lb.picker;
+  }
+
+  get endpoints(): EndpointsConfig | undefined {
+    return this.#endpoints;
+  }
+
+  /** EDS (or the inline assignment): new membership, surviving hosts keep their pools and outlier state. */
+  updateEndpoints(endpoints: EndpointsConfig): void {
+    if (endpoints === this.#endpoints || this.#closed) return;
+    this.#endpoints = endpoints;
+    const next = new Map<string, Host>();
+    for (const locality of endpoints.localities) {
+      for (const e of locality.lbEndpoints) {
+        const key = `${e.address.address}:${e.address.port}`;
+        if (next.has(key)) continue;
+        let host = this.#hosts.get(key);
+        if (host) {
+          host.weight = e.loadBalancingWeight;
+          host.priority = locality.priority;
+          host.locality = locality.locality;
+          host.hostname = e.hostname;
+          host.healthFlags = (host.healthFlags & ~EDS_FLAGS) | edsFlags(e.healthStatus);
+        } else {
+          host = new Host(e.address.address, e.address.port, {
+            hostname: e.hostname, weight: e.loadBalancingWeight, locality: locality.locality, priority: locality.priority, healthFlags: edsFlags(e.healthStatus),
+          });
+        }
+        next.set(key, host);
+      }
+    }
+    for (const [key, host] of this.#hosts) if (!next.has(key)) host.pool?.close();
+    this.#hosts = next;
+    this.prioritySet.update([...next.values()], endpoints.overprovisioningFactor);
+    this.#lb.onHostsChanged({ reason: 'membership' });
+  }
+
+  /** The host's connection pool, created with this cluster's limits on first use. */
+  poolFor(host: Host): Http1ConnPool {
+    let pool = host.pool;
+    if (pool === null) {
+      const cb = this.settings.circuitBreakers.default;
+      pool = new Http1ConnPool({
+        clock: this.#o.clock,
+        host: host.address,
+        port: host.port,
+        maxConnections: cb.maxConnections,
+        maxPendingRequests: cb.maxPendingRequests,
+        connectTimeoutMs: this.config.connectTimeoutMs,
+      });
+      host.pool = pool;
+    }
+    return pool;
+  }
+
+  /** Drains: idle connections close now, busy ones after their request. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.outlier?.close();
+    this.#lb.destroy();
+    for (const host of this.#hosts.values()) host.pool?.close();
+  }
+
+  /** Closes every connection now (shutdown). */
+  destroy(): void {
+    this.close();
+    for (const host of this.#hosts.values()) host.pool?.destroy();
+  }
+
+  #onHealthChanged(): void {
+    this.prioritySet.refreshHealth();
+    this.#lb.onHostsChanged({ reason: 'health' });
+  }
+}

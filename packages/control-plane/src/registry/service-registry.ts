@@ -3,6 +3,18 @@
  * from one snapshot of Kubernetes Services, Pods, EndpointSlices,
  * ServiceEntries, WorkloadEntries and WorkloadGroups. Immutable; a change in
  * the store produces a new registry (inside a new PushContext).
+ *
+ * WorkloadGroups are kept (`workloadGroup()`) but yield no workloads and no
+ * endpoints, and their template is not applied to WorkloadEntries. That is
+ * Istio's behaviour: a group only acts when a VM's proxy connects with
+ * ISTIO_META_AUTO_REGISTER_GROUP, and Istio's auto-registration controller
+ * then *creates* a WorkloadEntry from the template merged with the proxy's
+ * metadata (pilot/pkg/autoregistration workloadEntryFromGroup); the
+ * registry reads that entry's spec as stored. A hand-written entry carrying
+ * `istio.io/autoRegistrationGroup` is read as written in Istio too. Skiff's
+ * file and local modes have no auto-registration, so a group has nothing to
+ * do here yet; the group's `probe` (health checks by the VM's agent) is
+ * likewise unused. Auto-registration belongs with the xDS server.
  */
 import type { kube, ServiceEntry, WorkloadEntry, WorkloadGroup } from '@skiff/api';
 import { endpointsFromSlices, endpointsFromWorkloads, externalNameEndpoints, SERVICE_NAME_LABEL } from './kube/endpoints.ts';

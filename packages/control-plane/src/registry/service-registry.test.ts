@@ -177,6 +177,21 @@ spec:
     assert.deepEqual(registry.endpoints(svc).map((e) => [e.address, e.port]), [['httpbin.org', 80]]);
   });
 
+  it('reads a full-length CIDR address as the address itself, and keeps real ranges', () => {
+    const { registry } = configGen({ yaml: `
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: mysql}
+spec:
+  hosts: [mysql.example.internal]
+  addresses: [10.80.0.7/32, 10.81.0.0/16, 2001:db8::1/128]
+  ports: [{number: 3306, name: tcp, protocol: TCP}]
+  resolution: STATIC
+  endpoints: [{address: 10.80.0.7}]
+` }).push;
+    assert.deepEqual(registry.service('mysql.example.internal', 'default')!.addresses, ['10.80.0.7', '10.81.0.0/16', '2001:db8::1']);
+  });
+
   it('uses inline endpoints with their named ports, locality and weight', () => {
     const { registry } = configGen({ yaml: `
 apiVersion: networking.istio.io/v1

@@ -34,7 +34,7 @@ export function serviceEntryServices(se: ServiceEntry, mesh: MeshSettings): Serv
     namespace,
     name: se.metadata.name ?? '',
     registry: 'External' as const,
-    addresses: spec.addresses ?? [],
+    addresses: (spec.addresses ?? []).map(singleAddressOf),
     ports,
     resolution: RESOLUTIONS[spec.resolution ?? 'NONE'] ?? 'Passthrough',
     meshExternal: (spec.location ?? 'MESH_EXTERNAL') === 'MESH_EXTERNAL',
@@ -92,4 +92,17 @@ function inlineEndpoint(service: Service, servicePort: number, we: WorkloadEntry
     network: we.network ?? '',
     tlsMode: tlsModeOfLabels(we.labels ?? {}) ?? 'disabled',
   };
+}
+
+/**
+ * Istio reads a full-length prefix (`10.80.0.7/32`, `2001:db8::1/128`) as the
+ * address itself, so the service gets its own `<ip>_<port>` listener rather
+ * than sharing a wildcard one.
+ */
+function singleAddressOf(address: string): string {
+  const slash = address.indexOf('/');
+  if (slash < 0) return address;
+  const ip = address.slice(0, slash);
+  const bits = address.slice(slash + 1);
+  return (bits === '32' && !ip.includes(':')) || (bits === '128' && ip.includes(':')) ? ip : address;
 }

@@ -144,6 +144,23 @@ spec:
     assert.equal(tcpCluster(chainFor(l, '10.70.3.4')), 'outbound|5432||db.default.svc.cluster.local');
   });
 
+  it('gives a ServiceEntry address written as a /32 its own <ip>_<port> listener, as Istio does', () => {
+    const yaml = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: mysql, namespace: default}
+spec:
+  hosts: [mysql.example.internal]
+  addresses: [10.80.0.7/32]
+  ports: [{number: 3306, name: tcp, protocol: TCP}]
+  location: MESH_EXTERNAL
+  resolution: STATIC
+  endpoints: [{address: 10.80.0.7}]
+`;
+    const names = configGen({ yaml }).listeners(sidecar).map((l) => l.name);
+    assert.ok(names.includes('10.80.0.7_3306'), names.join(', '));
+    assert.ok(!names.includes('0.0.0.0_3306'), names.join(', '));
+  });
+
   it('matches tls rules on SNI and destination subnet together', () => {
     const yaml = `${services}
 apiVersion: networking.istio.io/v1

@@ -10,7 +10,7 @@
  */
 import type { HeaderMap } from '../../http/codec/header-map.ts';
 import type { BodyFraming } from '../../http/codec/types.ts';
-import type { RouteMatch } from '../../http/route-table/index.ts';
+import type { RouteMatch, RouteRequest } from '../../http/route-table/index.ts';
 import type { ResponseFlag, StreamInfo } from './stream-info.ts';
 
 export type HeadersStatus = 'Continue' | 'StopIteration' | 'StopAllIterationAndBuffer';
@@ -73,6 +73,8 @@ export interface StreamContext {
   readonly downstream: DownstreamConnectionInfo;
   /** The matched route, resolved lazily from the current headers and cached; null: no route (404 NR). */
   route(): RouteMatch | null;
+  /** The request as the route table reads it (pseudo-headers included). */
+  readonly routeRequest: RouteRequest;
   /** Forget the cached route after header edits that may change it. */
   clearRouteCache(): void;
   /** The most specific typed_per_filter_config for this filter name: weighted cluster, route, then virtual host. */

@@ -13,8 +13,11 @@
  *   - `gateways(proxy)`                    Gateways selecting a router proxy
  *   - `serviceTargets(proxy)`              the service ports the proxy's own workload serves
  *
- * Memoized lookups (sidecar scopes, visible services) are computed from the
- * snapshot only, so they never change what a caller sees.
+ * Memoized lookups (sidecar scopes, visible services, endpoints per port)
+ * are computed from the snapshot only, so they never change what a caller
+ * sees. `cache` holds translation results for this push only (push-cache.ts);
+ * `proxyKey(proxy)` reduces a proxy to what translation of shared
+ * resources reads, so that proxies alike share cache entries.
  */
 import {
   DestinationRuleKind, GatewayKind, IstioOperatorKind, ServiceEntryKind, SidecarKind, VirtualServiceKind,
@@ -24,6 +27,8 @@ import {
 } from '@skiff/api';
 import type { Proxy } from './proxy.ts';
 import { objectsOfKind, type ConfigSnapshot } from './config-snapshot.ts';
+import { PushCache } from './push-cache.ts';
+import { proxyKeyInputs, reduceProxy, type ProxyKey, type ProxyKeyInputs } from './proxy-key.ts';
 import { DestinationRuleIndex, type MergedDestinationRule } from './destination-rule-index.ts';
 import { GatewayIndex, type GatewayEntry } from './gateway-index.ts';
 import { ServiceIndex } from './service-index.ts';
@@ -33,7 +38,7 @@ import { MESH_GATEWAY } from './gateway-name.ts';
 import { meshSettingsFrom, type MeshSettings } from '../registry/mesh-settings.ts';
 import { selectorMatches } from '../registry/labels.ts';
 import { ServiceRegistry, type ServiceTarget } from '../registry/service-registry.ts';
-import type { Service } from '../registry/types.ts';
+import type { Service, ServiceEndpoint } from '../registry/types.ts';
 
 export interface PushContextOptions {
   /** Mesh config; when unset, the `meshConfig` of an IstioOperator in the snapshot, else Istio's defaults. */
@@ -60,6 +65,12 @@ export class PushContext {
   readonly #sidecars = new Map<string, Sidecar[]>();
   /** namespace → Sidecar in effect (null: none) → scope. */
   readonly #scopes = new Map<string, Map<Sidecar | null, SidecarScope>>();
+  /** service → port → its endpoints / service accounts (one array per port, so keys can hold it by identity). */
+  readonly #portEndpoints = new Map<Service, Map<number, readonly ServiceEndpoint[]>>();
+  readonly #portServiceAccounts = new Map<Service, Map<number, readonly string[]>>();
+  readonly #proxyKeyInputs: ProxyKeyInputs;
+  /** Translation results for this push context only. */
+  readonly cache: PushCache<PushContext> = new PushCache<PushContext>(this);
 
   private constructor(snapshot: ConfigSnapshot, options: PushContextOptions) {
     const operator = objectsOfKind<IstioOperator>(snapshot, IstioOperatorKind).find((o) => o.spec?.meshConfig);
@@ -82,6 +93,12 @@ export class PushContext {
       const ns = s.metadata.namespace ?? '';
       this.#sidecars.set(ns, [...(this.#sidecars.get(ns) ?? []), s]);
     }
+    this.#proxyKeyInputs = proxyKeyInputs({
+      sidecars: objectsOfKind<Sidecar>(snapshot, SidecarKind),
+      destinationRules: objectsOfKind<DestinationRule>(snapshot, DestinationRuleKind),
+      virtualServices: objectsOfKind<VirtualService>(snapshot, VirtualServiceKind),
+      mesh: this.mesh,
+    });
   }
 
   static build(snapshot: ConfigSnapshot, options: PushContextOptions = {}): PushContext {
@@ -136,8 +153,36 @@ export class PushContext {
     return proxy.type === 'router' ? this.#gateways.forWorkload(proxy.labels) : [];
   }
 
+  /**
+   * The proxy reduced to what translation of shared resources reads (its
+   * type, namespace, IP family, and its labels only where some config
+   * selects on them), interned: proxies alike get the same object, which
+   * cache keys then hold by identity.
+   */
+  proxyKey(proxy: ProxyView): ProxyKey {
+    return reduceProxy(proxy, this.#proxyKeyInputs, this.cache);
+  }
+
+  /** Endpoints serving one service port; the same array for every call on this push context. */
+  endpointsForPort(service: Service, port: number): readonly ServiceEndpoint[] {
+    return memo(this.#portEndpoints, service, port, () => this.registry.endpointsForPort(service, port));
+  }
+
+  /** The identities a service port's endpoints present; the same array for every call on this push context. */
+  serviceAccounts(service: Service, port: number): readonly string[] {
+    return memo(this.#portServiceAccounts, service, port, () => this.registry.serviceAccounts(service, port));
+  }
+
   /** The service ports the proxy's own workload serves (by its IP addresses). */
   serviceTargets(proxy: ProxyView): readonly ServiceTarget[] {
     return this.registry.serviceTargets(proxy.ipAddresses);
   }
+}
+
+function memo<V>(map: Map<Service, Map<number, V>>, service: Service, port: number, make: () => V): V {
+  let byPort = map.get(service);
+  if (!byPort) map.set(service, (byPort = new Map()));
+  let value = byPort.get(port);
+  if (value === undefined) byPort.set(port, (value = make()));
+  return value;
 }

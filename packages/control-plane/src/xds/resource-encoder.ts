@@ -16,19 +16,22 @@ export interface EncodedResource {
   readonly hash: string;
 }
 
-const cache = new WeakMap<object, EncodedResource>();
+/** Wire message → its encoding; per type URL, since one message could in principle be sent as two types. */
+const cache = new WeakMap<object, Map<string, EncodedResource>>();
 
 function isPacked(resource: WireMessage | Any): resource is Any {
   return typeof resource.type_url === 'string' && resource.value instanceof Uint8Array;
 }
 
 export function encodeResource(typeUrl: string, resource: XdsResource): EncodedResource {
-  const cached = cache.get(resource);
-  if (cached) return cached;
+  let byType = cache.get(resource.resource);
+  const cached = byType?.get(typeUrl);
+  if (cached) return cached.name === resource.name ? cached : { ...cached, name: resource.name };
   const any = isPacked(resource.resource) ? resource.resource : encodeAny(typeUrl, resource.resource);
   const hash = createHash('sha256').update(any.type_url).update(any.value).digest('hex').slice(0, 16);
   const encoded = { name: resource.name, any, hash };
-  cache.set(resource, encoded);
+  if (!byType) cache.set(resource.resource, (byType = new Map()));
+  byType.set(typeUrl, encoded);
   return encoded;
 }
 

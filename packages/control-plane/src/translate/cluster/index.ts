@@ -8,15 +8,24 @@
 import { TypeUrl } from '@skiff/api';
 import type { ProxyView, PushContext } from '../../model/push-context.ts';
 import type { GeneratorEntry } from '../../xds/types.ts';
+import { xdsResource } from '../../xds/xds-resource.ts';
+import { cacheSlot } from '../../model/push-cache.ts';
+import type { MeshSettings } from '../../registry/mesh-settings.ts';
 import { buildInboundClusters } from './inbound.ts';
 import { buildOutboundClusters } from './outbound.ts';
 import { buildBlackHoleCluster, buildInboundPassthroughCluster, buildPassthroughCluster } from './special.ts';
 import type { ClusterWire } from './wire.ts';
 
+const SPECIAL_CLUSTERS = cacheSlot<{ mesh: MeshSettings }, { blackHole: ClusterWire; passthrough: ClusterWire; inboundPassthrough: ClusterWire }>(
+  'special clusters',
+  ({ mesh }) => ({ blackHole: buildBlackHoleCluster(mesh), passthrough: buildPassthroughCluster(mesh), inboundPassthrough: buildInboundPassthroughCluster(mesh) }),
+);
+
 export function buildClusters(proxy: ProxyView, push: PushContext): ClusterWire[] {
-  const all = [...buildOutboundClusters(proxy, push), buildBlackHoleCluster(push.mesh)];
+  const special = push.cache.getOrBuild(SPECIAL_CLUSTERS, { mesh: push.mesh });
+  const all = [...buildOutboundClusters(proxy, push), special.blackHole];
   if (proxy.type === 'sidecar') {
-    all.push(buildPassthroughCluster(push.mesh), ...buildInboundClusters(proxy, push), buildInboundPassthroughCluster(push.mesh));
+    all.push(special.passthrough, ...buildInboundClusters(proxy, push), special.inboundPassthrough);
   }
   const seen = new Set<string>();
   return all.filter((c) => !seen.has(c.name) && seen.add(c.name));
@@ -25,10 +34,10 @@ export function buildClusters(proxy: ProxyView, push: PushContext): ClusterWire[
 /** The CDS generator, for the xDS server's registry. */
 export const clusterGenerator: GeneratorEntry<PushContext> = {
   typeUrl: TypeUrl.Cluster,
-  generate: (proxy, push) => buildClusters(proxy, push).map((c) => ({ name: c.name, resource: c as unknown as Record<string, unknown> })),
+  generate: (proxy, push) => buildClusters(proxy, push).map((c) => xdsResource(c.name, c)),
 };
 
-export { buildOutboundClusters, buildServicePortClusters, outboundClusterKey, discoveryType, type OutboundClusterKey } from './outbound.ts';
+export { buildOutboundClusters, buildServicePortClusters, SERVICE_PORT_CLUSTERS, outboundClusterKey, discoveryType, type OutboundClusterKey } from './outbound.ts';
 export { buildInboundClusters } from './inbound.ts';
 export { buildBlackHoleCluster, buildPassthroughCluster, buildInboundPassthroughCluster } from './special.ts';
 export { buildHashPolicy, hashPolicyFor, type HashPolicyWire } from './hash-policy.ts';

@@ -11,8 +11,9 @@
  * socket last, once the upstream protocol is known (upstream-tls.ts).
  *
  * Translation is a pure function of an `OutboundClusterKey` (STYLE §7 rule
- * 4): the key holds everything the builder reads, so a cache keyed by it
- * can never serve a stale cluster.
+ * 4): the key holds everything the builder reads, so the push context's
+ * cache, keyed by it, can never serve a stale cluster. Proxies with equal
+ * keys get the same (frozen) cluster objects, encoded once per push.
  */
 import type { DestinationRuleSpec } from '@skiff/api';
 import type { MergedDestinationRule } from '../../model/destination-rule-index.ts';
@@ -22,7 +23,9 @@ import { selectorMatches } from '../../registry/labels.ts';
 import { localityOfLabels, withTopologyLabels } from '../../registry/locality.ts';
 import type { MeshSettings } from '../../registry/mesh-settings.ts';
 import { isHttp2Protocol } from '../../registry/protocol.ts';
-import type { Locality, Service, ServiceEndpoint, ServicePort } from '../../registry/types.ts';
+import { NO_LOCALITY, type Locality, type Service, type ServiceEndpoint, type ServicePort } from '../../registry/types.ts';
+import { cacheSlot } from '../../model/push-cache.ts';
+import type { ProxyKey } from '../../model/proxy-key.ts';
 import { buildLocalityGroups } from '../endpoint/locality-endpoints.ts';
 import { clusterSni, outboundClusterName } from '../names.ts';
 import { ClusterDraft } from './cluster-draft.ts';
@@ -31,12 +34,21 @@ import { applyOutboundTrafficPolicy } from './traffic-policy.ts';
 import { applyUpstreamTls, type ServiceMtlsMode, type UpstreamTlsInputs } from './upstream-tls.ts';
 import { protoDuration, type ClusterWire, type DiscoveryType } from './wire.ts';
 
-/** Everything one service port's clusters depend on. */
+/**
+ * Everything one service port's clusters depend on. Objects are the push
+ * context's own (service, port, merged DestinationRule, mesh, the memoized
+ * endpoint and service-account lists) or interned, so proxies whose keys
+ * are equal hold the very same objects and share one cache entry. The
+ * proxy contributes only its type and, for DNS clusters (whose inline
+ * endpoints carry locality priorities), its IP family, locality and labels.
+ */
 export interface OutboundClusterKey {
   readonly proxyType: ProxyView['type'];
-  readonly proxyIps: readonly string[];
+  /** STRICT_DNS / LOGICAL_DNS clusters only (V4_ONLY otherwise, unread). */
+  readonly dnsLookupFamily: 'V4_ONLY' | 'V6_ONLY';
+  /** DNS clusters only (NO_LOCALITY otherwise, unread). */
   readonly proxyLocality: Locality;
-  /** The proxy's labels with its topology (failoverPriority). */
+  /** The proxy's labels with its topology (failoverPriority); DNS clusters only (empty otherwise, unread). */
   readonly proxyLabels: Readonly<Record<string, string>>;
   readonly mesh: MeshSettings;
   readonly service: Service;
@@ -50,35 +62,54 @@ export interface OutboundClusterKey {
   readonly destinationRule: MergedDestinationRule | undefined;
 }
 
+const NO_ENDPOINTS: readonly ServiceEndpoint[] = Object.freeze([]);
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+
+const LOCALITIES = cacheSlot<Locality, Locality>('localities', (l) => ({ region: l.region, zone: l.zone, subZone: l.subZone }));
+
 export function outboundClusterKey(proxy: ProxyView, push: PushContext, service: Service, port: ServicePort): OutboundClusterKey {
   const type = discoveryType(service, proxy.type);
   const isDns = type === 'STRICT_DNS' || type === 'LOGICAL_DNS';
-  const portEndpoints = push.registry.endpointsForPort(service, port.port);
-  const proxyLocality = localityOfLabels(proxy.labels);
+  const portEndpoints = push.endpointsForPort(service, port.port);
+  let proxyLocality: Locality = NO_LOCALITY;
+  let proxyLabels = NO_LABELS;
+  if (isDns) {
+    const l = localityOfLabels(proxy.labels);
+    proxyLocality = push.cache.getOrBuild(LOCALITIES, { region: l.region, zone: l.zone, subZone: l.subZone });
+    proxyLabels = push.cache.internLabels(withTopologyLabels(proxy.labels, proxyLocality, ''));
+  }
   return {
     proxyType: proxy.type,
-    proxyIps: proxy.ipAddresses,
+    dnsLookupFamily: isDns ? dnsLookupFamily(proxy.ipAddresses) : 'V4_ONLY',
     proxyLocality,
-    proxyLabels: withTopologyLabels(proxy.labels, proxyLocality, ''),
+    proxyLabels,
     mesh: push.mesh,
     service,
     port,
-    endpoints: isDns ? portEndpoints : [],
-    serviceAccounts: push.registry.serviceAccounts(service, port.port),
+    endpoints: isDns ? portEndpoints : NO_ENDPOINTS,
+    serviceAccounts: push.serviceAccounts(service, port.port),
     allEndpointsHaveSidecars: portEndpoints.length > 0 && portEndpoints.every((e) => e.tlsMode === 'istio'),
     destinationRule: push.destinationRule(proxy, service),
   };
 }
 
-export function buildOutboundClusters(proxy: ProxyView, push: PushContext): ClusterWire[] {
+/** A service port's clusters, cached per push context by their full key. */
+export const SERVICE_PORT_CLUSTERS = cacheSlot<OutboundClusterKey, readonly ClusterWire[]>('outbound clusters', (key) => buildServicePortClusters(key));
+
+/** A proxy's outbound clusters, cached per push context by its ProxyKey (each service port through SERVICE_PORT_CLUSTERS). */
+const OUTBOUND_CLUSTERS = cacheSlot<ProxyKey, readonly ClusterWire[], PushContext>('outbound cluster lists', (proxy, push) => {
   const out: ClusterWire[] = [];
   for (const service of push.sidecarScope(proxy).services) {
     for (const port of service.ports) {
       if (port.protocol === 'UDP') continue;
-      out.push(...buildServicePortClusters(outboundClusterKey(proxy, push, service, port)));
+      out.push(...push.cache.getOrBuild(SERVICE_PORT_CLUSTERS, outboundClusterKey(proxy, push, service, port)));
     }
   }
   return out;
+});
+
+export function buildOutboundClusters(proxy: ProxyView, push: PushContext): readonly ClusterWire[] {
+  return push.cache.getOrBuild(OUTBOUND_CLUSTERS, push.proxyKey(proxy));
 }
 
 /** The default cluster of a service port followed by its subset clusters. */
@@ -125,7 +156,7 @@ function buildOne(
     const localities = groups.localities;
     endpointLabels = groups.endpointLabels;
     if (localities.length === 0) return undefined;
-    c.dns_lookup_family = dnsLookupFamily(key.proxyIps);
+    c.dns_lookup_family = key.dnsLookupFamily;
     c.dns_refresh_rate = protoDuration(key.mesh.dnsRefreshRateMs);
     c.respect_dns_ttl = true;
     c.load_assignment = { cluster_name: name, endpoints: localities };

@@ -10,6 +10,7 @@ import { TypeUrl } from '@skiff/api';
 import type { Proxy } from '../../model/proxy.ts';
 import type { ProxyView, PushContext } from '../../model/push-context.ts';
 import type { GeneratorEntry } from '../../xds/types.ts';
+import { xdsResource } from '../../xds/xds-resource.ts';
 import { buildOutboundListeners } from '../listener/outbound.ts';
 import { outboundRouteName, parseOutboundRouteName } from '../names.ts';
 import type { RouteConflict } from './delegate.ts';
@@ -87,7 +88,7 @@ export function createRouteGenerator(onConflicts?: RouteConflictListener): Gener
       const names = request.watched.isWildcard ? undefined : request.watched.names;
       const { routeConfigurations, conflicts } = buildRoutes(proxy, push, names);
       onConflicts?.(proxy, conflicts);
-      return routeConfigurations.map((r) => ({ name: r.name, resource: r as unknown as Record<string, unknown> }));
+      return routeConfigurations.map((r) => xdsResource(r.name, r));
     },
   };
 }

@@ -12,7 +12,8 @@
  *   3. `allow_any` (PassthroughCluster) or `block_all` (502) catches the
  *      rest, by the outbound traffic policy.
  * A domain claimed twice stays with its first virtual host, so Envoy never
- * sees a duplicate.
+ * sees a duplicate. The result is a pure function of a SidecarRouteKey and
+ * cached per push context by it: the sidecars of a namespace share it.
  */
 import type { EgressListenerScope } from '../../model/sidecar-scope.ts';
 import { MESH_GATEWAY } from '../../model/gateway-name.ts';
@@ -31,6 +32,8 @@ import { delegateLookup, routeContext } from './route-context.ts';
 import { finishRouteConfiguration } from './route-configuration.ts';
 import { plainVirtualHostDomains, serviceVirtualHostDomains } from './virtual-host-domains.ts';
 import type { RouteConfigurationWire, RouteWire, VirtualHostWire } from './wire.ts';
+import { cacheSlot } from '../../model/push-cache.ts';
+import type { ProxyKey } from '../../model/proxy-key.ts';
 
 const MESH = new Set([MESH_GATEWAY]);
 /** Istio's fallback port for VirtualService hosts that are not services. */
@@ -66,18 +69,53 @@ export function sidecarRoutePorts(proxy: ProxyView, push: PushContext): number[]
  * listener already picked the service), and no catch-all.
  */
 export function buildSidecarRouteConfiguration(proxy: ProxyView, push: PushContext, port: number, conflicts: RouteConflict[], sniffedHost?: string): RouteConfigurationWire {
+  const built = push.cache.getOrBuild(SIDECAR_ROUTE_CONFIGURATIONS, { proxy: push.proxyKey(proxy), port, sniffedHost });
+  conflicts.push(...built.conflicts);
+  return built.routeConfiguration;
+}
+
+/**
+ * What a sidecar's outbound route configuration depends on: the proxy
+ * reduced to its ProxyKey (namespace for domains and visibility, labels
+ * only where sourceLabels, a selecting Sidecar or DestinationRule could
+ * read them), the port and, for a sniffed port's own listener, the host.
+ */
+export interface SidecarRouteKey {
+  readonly proxy: ProxyKey;
+  readonly port: number;
+  readonly sniffedHost: string | undefined;
+}
+
+/** Sidecar route configurations with the conflicts found building them, cached per push context by SidecarRouteKey. */
+export const SIDECAR_ROUTE_CONFIGURATIONS = cacheSlot<SidecarRouteKey, { routeConfiguration: RouteConfigurationWire; conflicts: readonly RouteConflict[] }, PushContext>(
+  'sidecar route configurations',
+  (key, push) => {
+    const conflicts: RouteConflict[] = [];
+    const routeConfiguration = buildSidecarRouteConfigurationFromKey(key, push, conflicts);
+    return { routeConfiguration, conflicts };
+  },
+);
+
+function buildSidecarRouteConfigurationFromKey({ proxy, port, sniffedHost }: SidecarRouteKey, push: PushContext, conflicts: RouteConflict[]): RouteConfigurationWire {
   const scope = push.sidecarScope(proxy);
   const egress = scope.egress.find((e) => e.listener?.port?.number === port) ?? scope.egress.find((e) => e.listener?.port?.number === undefined);
   const vhosts: VirtualHostWire[] = [];
   const owners = egress ? assignOwners(egress) : new Map<Service, VirtualServiceEntry>();
+  const ownedBy = new Map<VirtualServiceEntry, Service[]>();
+  for (const [s, vs] of owners) {
+    const list = ownedBy.get(vs);
+    if (list) list.push(s);
+    else ownedBy.set(vs, [s]);
+  }
   const ctx = routeContext(proxy, push, port, MESH);
+  const serviceHosts = new Set((egress?.services ?? []).map((s) => s.hostname));
   for (const vs of egress?.virtualServices ?? []) {
-    const owned = [...owners].filter(([, o]) => o === vs).map(([s]) => s);
+    const owned = ownedBy.get(vs) ?? [];
     const ownedHere = owned.filter((s) => httpPorts(s).includes(port));
     if (ownedHere.length === 0 && !(owned.length === 0 && port === NON_SERVICE_HOST_PORT)) continue;
     const routes = buildHttpRoutes(vs.name, expandDelegates(vs, delegateLookup(proxy, push, vs.namespace), conflicts), ctx);
     if (routes.length === 0) continue;
-    for (const host of plainHosts(vs, egress!.services)) vhosts.push(virtualHost(virtualHostName(host, port), plainVirtualHostDomains(host, port), routes));
+    for (const host of plainHosts(vs, egress!.services, serviceHosts)) vhosts.push(virtualHost(virtualHostName(host, port), plainVirtualHostDomains(host, port), routes));
     for (const s of ownedHere) vhosts.push(virtualHost(virtualHostName(s.hostname, port), serviceVirtualHostDomains(s, port, proxy.namespace, push.mesh.clusterDomain), routes));
   }
   for (const s of egress?.services ?? []) {
@@ -140,14 +178,20 @@ const BLOCK_ALL: VirtualHostWire = virtualHost(BLOCK_ALL_VIRTUAL_HOST, ['*'], [{
  */
 function assignOwners(egress: EgressListenerScope): Map<Service, VirtualServiceEntry> {
   const owners = new Map<Service, VirtualServiceEntry>();
+  const exactHosts = new Map<string, VirtualServiceEntry>();
+  const wildcards: VirtualServiceEntry[] = [];
+  for (const vs of egress.virtualServices) {
+    for (const h of vs.hosts) if (!exactHosts.has(h)) exactHosts.set(h, vs);
+    if (vs.hosts.some(isWildcard)) wildcards.push(vs);
+  }
   for (const s of egress.services) {
-    const exact = egress.virtualServices.find((vs) => vs.hosts.includes(s.hostname));
+    const exact = exactHosts.get(s.hostname);
     if (exact) {
       owners.set(s, exact);
       continue;
     }
     let best: { vs: VirtualServiceEntry; length: number } | undefined;
-    for (const vs of egress.virtualServices) {
+    for (const vs of wildcards) {
       for (const h of vs.hosts) {
         if (isWildcard(h) && hostMatches(h, s.hostname) && (!best || h.length > best.length)) best = { vs, length: h.length };
       }
@@ -158,6 +202,6 @@ function assignOwners(egress: EgressListenerScope): Map<Service, VirtualServiceE
 }
 
 /** Istio's separateVSHostsAndServices: exact hosts that are no service, and wildcards that match none. */
-function plainHosts(vs: VirtualServiceEntry, services: readonly Service[]): string[] {
-  return vs.hosts.filter((h) => isWildcard(h) ? !services.some((s) => hostMatches(h, s.hostname)) : !services.some((s) => s.hostname === h));
+function plainHosts(vs: VirtualServiceEntry, services: readonly Service[], hostnames: ReadonlySet<string> = new Set(services.map((s) => s.hostname))): string[] {
+  return vs.hosts.filter((h) => isWildcard(h) ? !services.some((s) => hostMatches(h, s.hostname)) : !hostnames.has(h));
 }

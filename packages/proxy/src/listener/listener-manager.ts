@@ -1,0 +1,268 @@
+/**
+ * The listener manager (Envoy's ListenerManagerImpl) bound to LDS: each
+ * active listener in the xDS snapshot gets a bound server (unless
+ * bind_to_port is false: then only a use_original_dst listener hands it
+ * connections), its filter chains compiled once (HCM: HTTP filter chain and
+ * route table; tcp_proxy), and RDS updates swapped into its HCMs. A changed
+ * listener keeps its socket and serves new connections with the new chains
+ * while the old chains drain (each HTTP connection closes after its request
+ * in progress); a removed listener stops accepting and drains the same way.
+ */
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Clock, Random } from '@skiff/common';
+import type { ExtensionRegistry } from '../extensions/registry.ts';
+import { compileHttpFilterChain, validateHttpFilters } from '../filters/http/filter-chain.ts';
+import type { AnyHttpFilterExtension } from '../filters/http/extension.ts';
+import type { StatsRegistry } from '../stats/index.ts';
+import type { ClusterLookup } from '../upstream/cluster-manager.ts';
+import type { FilterChainConfig, ListenerConfig, ResourceEntry, XdsSnapshot } from '../xds-client/types.ts';
+import { needsHttpInspection, selectFilterChain, sniffApplicationProtocol } from './filter-chain-match.ts';
+import { HttpConnectionManager } from './network-filters/http-connection-manager/http-connection-manager.ts';
+import { createHcmStats } from './network-filters/http-connection-manager/stats.ts';
+import { TcpProxy } from './network-filters/tcp-proxy/tcp-proxy.ts';
+
+export interface ListenerManagerOptions {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly stats: StatsRegistry;
+  readonly clusters: ClusterLookup;
+  readonly httpFilters: ExtensionRegistry<AnyHttpFilterExtension>;
+  readonly requestId: () => string;
+  /** Where to bind a listener (local mode maps addresses); default: its own address. */
+  readonly bindAddress?: (listener: ListenerConfig) => { readonly host: string; readonly port: number };
+  readonly log?: (line: string) => void;
+}
+
+type ChainRuntime = { readonly kind: 'http'; readonly hcm: HttpConnectionManager } | { readonly kind: 'tcp'; readonly tcp: TcpProxy } | { readonly kind: 'none' };
+
+interface CompiledChains {
+  readonly entry: ResourceEntry<ListenerConfig>;
+  readonly chains: readonly ChainRuntime[];
+  readonly defaultChain: ChainRuntime | undefined;
+  readonly sniff: boolean;
+}
+
+class ActiveListener {
+  readonly name: string;
+  current: CompiledChains;
+  server: Server | null = null;
+  address: AddressInfo | null = null;
+  readonly #manager: ListenerManager;
+
+  constructor(manager: ListenerManager, current: CompiledChains) {
+    this.#manager = manager;
+    this.name = current.entry.name;
+    this.current = current;
+  }
+
+  onConnection(socket: Socket, originalPort?: number): void {
+    const compiled = this.current;
+    const config = compiled.entry.config;
+    if (config.useOriginalDst && originalPort === undefined) {
+      const target = this.#manager.listenerForOriginalDst(socket.localAddress ?? '', socket.localPort ?? 0, this);
+      if (target) {
+        target.onConnection(socket, socket.localPort ?? 0);
+        return;
+      }
+    }
+    if (!compiled.sniff) {
+      this.#dispatch(compiled, socket, []);
+      return;
+    }
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      this.#dispatch(compiled, socket, sniffApplicationProtocol(first));
+      socket.resume();
+    });
+  }
+
+  #dispatch(compiled: CompiledChains, socket: Socket, applicationProtocols: readonly string[]): void {
+    const config = compiled.entry.config;
+    const i = selectFilterChain(config.filterChains.map((c) => c.match), {
+      destinationPort: socket.localPort ?? 0,
+      destinationIp: socket.localAddress ?? '',
+      sourceIp: socket.remoteAddress ?? '',
+      sourcePort: socket.remotePort ?? 0,
+      transportProtocol: 'raw_buffer',
+      applicationProtocols,
+    });
+    const chain = i >= 0 ? compiled.chains[i] : compiled.defaultChain;
+    if (chain === undefined || chain.kind === 'none') {
+      socket.destroy();
+      return;
+    }
+    if (chain.kind === 'http') chain.hcm.onConnection(socket);
+    else chain.tcp.onConnection(socket);
+  }
+}
+
+export class ListenerManager {
+  readonly #o: ListenerManagerOptions;
+  readonly #listeners = new Map<string, ActiveListener>();
+  #binding: Promise<void> = Promise.resolve();
+
+  constructor(o: ListenerManagerOptions) {
+    this.#o = o;
+  }
+
+  /** NACK reasons for a listener the xDS client is about to accept: its HTTP filters. */
+  validateListener(config: ListenerConfig): readonly string[] {
+    const errors: string[] = [];
+    const chains = config.defaultFilterChain ? [...config.filterChains, config.defaultFilterChain] : config.filterChains;
+    chains.forEach((chain, ci) => {
+      chain.filters.forEach((f, fi) => {
+        if (f.kind !== 'http_connection_manager') return;
+        const at = [ci < config.filterChains.length ? 'filter_chains' : 'default_filter_chain', ...(ci < config.filterChains.length ? [ci] : []), 'filters', fi, 'typed_config'];
+        errors.push(...validateHttpFilters(f.httpFilters, at, this.#o.httpFilters));
+      });
+    });
+    return errors;
+  }
+
+  /** The bound address of a listener (port 0 in config → the port the OS chose). */
+  address(name: string): AddressInfo | null {
+    return this.#listeners.get(name)?.address ?? null;
+  }
+
+  get names(): readonly string[] {
+    return [...this.#listeners.keys()];
+  }
+
+  /** Resolves when the binds started by the last snapshot are done. */
+  settled(): Promise<void> {
+    return this.#binding;
+  }
+
+  onSnapshot(snapshot: XdsSnapshot): void {
+    const binds: Promise<void>[] = [];
+    for (const [name, entry] of snapshot.listeners) {
+      const active = this.#listeners.get(name);
+      if (active && active.current.entry === entry) {
+        this.#updateRoutes(active.current, snapshot);
+        continue;
+      }
+      const compiled = this.#compile(entry, snapshot);
+      if (!active) {
+        const l = new ActiveListener(this, compiled);
+        this.#listeners.set(name, l);
+        if (entry.config.bindToPort) binds.push(this.#bind(l));
+        continue;
+      }
+      const old = active.current;
+      const sameAddress = old.entry.config.address.address === entry.config.address.address && old.entry.config.address.port === entry.config.address.port
+        && old.entry.config.bindToPort === entry.config.bindToPort;
+      active.current = compiled;
+      drainChains(old);
+      if (!sameAddress) {
+        active.server?.close();
+        active.server = null;
+        active.address = null;
+        if (entry.config.bindToPort) binds.push(this.#bind(active));
+      }
+    }
+    for (const [name, l] of this.#listeners) {
+      if (snapshot.listeners.has(name)) continue;
+      l.server?.close();
+      drainChains(l.current);
+      this.#listeners.delete(name);
+    }
+    this.#binding = Promise.all(binds).then(() => undefined);
+  }
+
+  listenerForOriginalDst(address: string, port: number, except: ActiveListener): ActiveListener | undefined {
+    for (const l of this.#listeners.values()) {
+      if (l === except) continue;
+      const a = l.current.entry.config.address;
+      if (a.port === port && (a.address === address || a.address === '0.0.0.0' || a.address === '::')) return l;
+    }
+    return undefined;
+  }
+
+  /** Stops every listener and closes every connection now. */
+  async close(): Promise<void> {
+    const closing: Promise<void>[] = [];
+    for (const l of this.#listeners.values()) {
+      if (l.server) closing.push(new Promise((r) => l.server!.close(() => r())));
+      destroyChains(l.current);
+    }
+    this.#listeners.clear();
+    await Promise.all(closing);
+  }
+
+  #bind(l: ActiveListener): Promise<void> {
+    const cfg = l.current.entry.config;
+    const { host, port } = this.#o.bindAddress?.(cfg) ?? { host: cfg.address.address, port: cfg.address.port };
+    const server = createServer({ noDelay: true, pauseOnConnect: false }, (socket) => l.onConnection(socket));
+    l.server = server;
+    return new Promise((resolve) => {
+      server.once('error', (err) => {
+        this.#o.log?.(`listener '${l.name}' failed to bind or apply socket options: cannot bind '${host}:${port}': ${(err as Error).message}`);
+        resolve();
+      });
+      server.listen(port, host, () => {
+        l.address = server.address() as AddressInfo;
+        resolve();
+      });
+    });
+  }
+
+  #compile(entry: ResourceEntry<ListenerConfig>, snapshot: XdsSnapshot): CompiledChains {
+    const config = entry.config;
+    const compiled: CompiledChains = {
+      entry,
+      chains: config.filterChains.map((c, i) => this.#compileChain(c, ['filter_chains', i])),
+      defaultChain: config.defaultFilterChain ? this.#compileChain(config.defaultFilterChain, ['default_filter_chain']) : undefined,
+      sniff: needsHttpInspection(config.filterChains.map((c) => c.match)),
+    };
+    this.#updateRoutes(compiled, snapshot);
+    return compiled;
+  }
+
+  #compileChain(chain: FilterChainConfig, at: readonly (string | number)[]): ChainRuntime {
+    const o = this.#o;
+    // The terminal network filter decides (Istio puts metadata-exchange style filters before it).
+    for (let i = chain.filters.length - 1; i >= 0; i--) {
+      const f = chain.filters[i];
+      if (f.kind === 'http_connection_manager') {
+        const filters = compileHttpFilterChain(f.httpFilters, [...at, 'filters', i, 'typed_config'], o.httpFilters, {
+          clock: o.clock, random: o.random, stats: o.stats, statPrefix: f.statPrefix, clusters: o.clusters,
+        });
+        if (!filters.ok) {
+          o.log?.(`filter chain ${chain.name}: ${filters.errors.join('; ')}`);
+          return { kind: 'none' };
+        }
+        return { kind: 'http', hcm: new HttpConnectionManager(f, { clock: o.clock, random: o.random, stats: createHcmStats(o.stats, f.statPrefix), chain: filters.value, requestId: o.requestId }) };
+      }
+      if (f.kind === 'tcp_proxy') return { kind: 'tcp', tcp: new TcpProxy(f, { clock: o.clock, random: o.random, clusters: o.clusters, stats: o.stats }) };
+    }
+    return { kind: 'none' };
+  }
+
+  /** RDS: each HCM that follows a route configuration gets the current one (atomic swap of a compiled table). */
+  #updateRoutes(compiled: CompiledChains, snapshot: XdsSnapshot): void {
+    const all = compiled.defaultChain ? [...compiled.chains, compiled.defaultChain] : compiled.chains;
+    for (const c of all) {
+      if (c.kind !== 'http') continue;
+      const rds = c.hcm.rdsName;
+      if (rds !== undefined) c.hcm.setRouteConfig(snapshot.routes.get(rds)?.config);
+    }
+  }
+}
+
+function chainsOf(c: CompiledChains): readonly ChainRuntime[] {
+  return c.defaultChain ? [...c.chains, c.defaultChain] : c.chains;
+}
+
+function drainChains(c: CompiledChains): void {
+  for (const chain of chainsOf(c)) {
+    if (chain.kind === 'http') chain.hcm.drain();
+  }
+}
+
+function destroyChains(c: CompiledChains): void {
+  for (const chain of chainsOf(c)) {
+    if (chain.kind === 'http') chain.hcm.destroy();
+    else if (chain.kind === 'tcp') chain.tcp.destroy();
+  }
+}

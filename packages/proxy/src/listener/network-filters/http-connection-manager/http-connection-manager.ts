@@ -1,0 +1,149 @@
+/**
+ * envoy.filters.network.http_connection_manager for one filter chain: the
+ * HTTP/1.1 codec on each connection, Envoy's request-header handling
+ * (x-request-id generated or preserved, x-forwarded-for appended and
+ * x-forwarded-proto set with use_remote_address, x-envoy-* stripped from
+ * external downstreams, `server` overwritten with server_name), the HTTP
+ * filter chain compiled once, and the route table — inline, or the RDS one,
+ * swapped atomically on update (a stream reads it once, at its first route
+ * lookup). `drain()` closes every connection after its request in progress.
+ */
+import type { Socket } from 'node:net';
+import type { Clock, Random } from '@skiff/common';
+import { ServerConnection, type ServerStream } from '../../../http/codec/server-connection.ts';
+import { createRouteTable, type RouteTable, type RouteTableConfig } from '../../../http/route-table/index.ts';
+import { FilterManager, type FilterManagerHost } from '../../../filters/http/filter-manager.ts';
+import type { HttpFilterChain } from '../../../filters/http/filter-chain.ts';
+import type { DownstreamConnectionInfo } from '../../../filters/http/filter.ts';
+import type { HttpConnectionManagerConfig } from '../../../xds-client/types.ts';
+import { parseHcmSettings, type HcmSettings } from './config.ts';
+import type { HcmStats } from './stats.ts';
+
+const tables = new WeakMap<RouteTableConfig, RouteTable>();
+
+/** Compiled once per route configuration object, shared by every HCM that uses it. */
+export function routeTableFor(config: RouteTableConfig): RouteTable {
+  let t = tables.get(config);
+  if (t === undefined) {
+    t = createRouteTable(config);
+    tables.set(config, t);
+  }
+  return t;
+}
+
+export interface HcmDeps {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly stats: HcmStats;
+  readonly chain: HttpFilterChain;
+  readonly requestId: () => string;
+}
+
+/** RFC 1918, loopback and link-local: Envoy's default internal addresses. */
+function isInternal(address: string): boolean {
+  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return a.startsWith('10.') || a.startsWith('192.168.') || a.startsWith('127.') || a === '::1' || /^172\.(1[6-9]|2\d|3[01])\./.test(a) || a.startsWith('169.254.') || a.startsWith('fd');
+}
+
+export class HttpConnectionManager implements FilterManagerHost {
+  readonly config: HttpConnectionManagerConfig;
+  readonly settings: HcmSettings;
+  readonly clock: Clock;
+  readonly serverName: string;
+  routeTable: RouteTable | null;
+  readonly #deps: HcmDeps;
+  readonly #connections = new Set<ServerConnection>();
+  #draining = false;
+
+  constructor(config: HttpConnectionManagerConfig, deps: HcmDeps) {
+    this.config = config;
+    this.settings = parseHcmSettings(config.config);
+    this.clock = deps.clock;
+    this.serverName = this.settings.serverName;
+    this.#deps = deps;
+    this.routeTable = 'inline' in config.route ? routeTableFor(config.route.inline) : null;
+  }
+
+  /** The RDS name this HCM follows, if any. */
+  get rdsName(): string | undefined {
+    return 'rds' in this.config.route ? this.config.route.rds : undefined;
+  }
+
+  setRouteConfig(config: RouteTableConfig | undefined): void {
+    this.routeTable = config === undefined ? null : routeTableFor(config);
+  }
+
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  onConnection(socket: Socket): void {
+    const info: DownstreamConnectionInfo = { remoteAddress: socket.remoteAddress ?? '', localAddress: socket.localAddress ?? '', localPort: socket.localPort ?? 0 };
+    const conn = new ServerConnection(socket, {
+      clock: this.#deps.clock,
+      idleTimeoutMs: this.settings.idleTimeoutMs,
+      requestHeadersTimeoutMs: this.settings.requestHeadersTimeoutMs,
+      onRequest: (stream) => this.#handle(stream, info),
+    });
+    const stats = this.#deps.stats;
+    stats.counters.downstream_cx_total.inc();
+    stats.cxActive.inc();
+    this.#connections.add(conn);
+    socket.once('close', () => {
+      this.#connections.delete(conn);
+      stats.cxActive.dec();
+    });
+    if (this.#draining) conn.close();
+  }
+
+  /** Envoy's drain: every connection closes once its request in progress (if any) is answered. */
+  drain(): void {
+    this.#draining = true;
+    for (const conn of this.#connections) conn.close();
+  }
+
+  destroy(): void {
+    for (const conn of this.#connections) conn.destroy();
+    this.#connections.clear();
+  }
+
+  onStreamComplete(stream: FilterManager): void {
+    const stats = this.#deps.stats;
+    stats.rqActive.dec();
+    stats.counters.downstream_rq_completed.inc();
+    const code = stream.info.responseCode;
+    if (code >= 500) stats.counters.downstream_rq_5xx.inc();
+    else if (code >= 400) stats.counters.downstream_rq_4xx.inc();
+    else if (code >= 300) stats.counters.downstream_rq_3xx.inc();
+    else if (code >= 200) stats.counters.downstream_rq_2xx.inc();
+    else if (code >= 100) stats.counters.downstream_rq_1xx.inc();
+    else stats.counters.downstream_rq_rx_reset.inc();
+  }
+
+  #handle(stream: ServerStream, info: DownstreamConnectionInfo): void {
+    const remote = info.remoteAddress;
+    const fm = new FilterManager(this, stream, info);
+    const h = fm.request.headers;
+    const s = this.settings;
+    const edge = s.useRemoteAddress && !isInternal(remote);
+    if (edge) {
+      for (let i = h.size - 1; i >= 0; i--) {
+        const name = h.lowerNameAt(i);
+        if (name.startsWith('x-envoy-')) h.remove(name);
+      }
+    }
+    if (s.useRemoteAddress) {
+      if (!s.skipXffAppend) {
+        const xff = h.get('x-forwarded-for');
+        h.set('x-forwarded-for', xff === undefined ? remote : `${xff},${remote}`);
+      }
+      h.set('x-forwarded-proto', fm.request.scheme);
+      if (!edge) h.set('x-envoy-internal', 'true');
+    } else if (!h.has('x-forwarded-proto')) h.addLower('x-forwarded-proto', fm.request.scheme);
+    if (s.generateRequestId && (!h.has('x-request-id') || (edge && !s.preserveExternalRequestId))) h.set('x-request-id', this.#deps.requestId());
+    const stats = this.#deps.stats;
+    stats.counters.downstream_rq_total.inc();
+    stats.rqActive.inc();
+    fm.start(this.#deps.chain.factories, this.#deps.chain.names);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * envoy.filters.network.tcp_proxy: each downstream connection to one
+ * upstream host of the cluster (or a weighted pick of clusters), bytes
+ * piped both ways with backpressure, closed after idle_timeout without
+ * traffic (Envoy's default 1 h) on the injected clock. No healthy host or
+ * no cluster: the downstream connection is closed (Envoy's UH / NC).
+ */
+import { connect, type Socket } from 'node:net';
+import type { Clock, Random } from '@skiff/common';
+import { LazyTimer } from '../../../http/codec/lazy-timer.ts';
+import type { ClusterLookup } from '../../../upstream/cluster-manager.ts';
+import type { Counter, StatsRegistry } from '../../../stats/index.ts';
+import type { TcpProxyConfig } from '../../../xds-client/types.ts';
+
+export interface TcpProxyDeps {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly clusters: ClusterLookup;
+  readonly stats: StatsRegistry;
+}
+
+export class TcpProxy {
+  readonly config: TcpProxyConfig;
+  readonly #deps: TcpProxyDeps;
+  readonly #connections = new Set<Socket>();
+  readonly #stats: Readonly<Record<'downstream_cx_total' | 'upstream_flush_total' | 'idle_timeout' | 'downstream_cx_no_route', Counter>>;
+  readonly #totalWeight: number;
+
+  constructor(config: TcpProxyConfig, deps: TcpProxyDeps) {
+    this.config = config;
+    this.#deps = deps;
+    const stat = (s: string) => deps.stats.counter({ name: `tcp.${config.statPrefix}.${s}`, tagExtractedName: `tcp.${s}`, tags: { envoy_tcp_prefix: config.statPrefix } });
+    this.#stats = { downstream_cx_total: stat('downstream_cx_total'), upstream_flush_total: stat('upstream_flush_total'), idle_timeout: stat('idle_timeout'), downstream_cx_no_route: stat('downstream_cx_no_route') };
+    this.#totalWeight = 'weighted' in config.cluster ? config.cluster.weighted.reduce((s, c) => s + c.weight, 0) : 0;
+  }
+
+  #clusterName(): string {
+    const c = this.config.cluster;
+    if ('name' in c) return c.name;
+    let point = Math.floor(this.#deps.random.next() * this.#totalWeight);
+    for (const w of c.weighted) {
+      if (point < w.weight) return w.name;
+      point -= w.weight;
+    }
+    return c.weighted[c.weighted.length - 1].name;
+  }
+
+  onConnection(downstream: Socket): void {
+    this.#stats.downstream_cx_total.inc();
+    const cluster = this.#deps.clusters.get(this.#clusterName());
+    const host = cluster?.picker.pick(null);
+    if (!cluster || !host) {
+      this.#stats.downstream_cx_no_route.inc();
+      if (cluster) cluster.stats.upstream_cx_none_healthy.inc();
+      downstream.destroy();
+      return;
+    }
+    downstream.pause();
+    const upstream = connect({ host: host.address, port: host.port, noDelay: true });
+    this.#connections.add(downstream);
+    const idle = new LazyTimer(this.#deps.clock, () => {
+      this.#stats.idle_timeout.inc();
+      close();
+    });
+    const idleMs = this.config.idleTimeoutMs;
+    const touch = (): void => idle.arm(idleMs);
+    const close = (): void => {
+      idle.stop();
+      this.#connections.delete(downstream);
+      downstream.destroy();
+      upstream.destroy();
+    };
+    const connectTimer = new LazyTimer(this.#deps.clock, () => {
+      cluster.stats.upstream_cx_connect_fail.inc();
+      close();
+    });
+    connectTimer.arm(cluster.config.connectTimeoutMs);
+    upstream.once('connect', () => {
+      connectTimer.stop();
+      touch();
+      downstream.on('data', touch);
+      upstream.on('data', touch);
+      downstream.pipe(upstream);
+      upstream.pipe(downstream);
+      downstream.resume();
+    });
+    upstream.on('error', () => {
+      connectTimer.stop();
+      if (upstream.connecting) cluster.stats.upstream_cx_connect_fail.inc();
+      close();
+    });
+    downstream.on('error', close);
+    upstream.on('close', close);
+    downstream.on('close', close);
+  }
+
+  drain(): void {}
+
+  destroy(): void {
+    for (const s of this.#connections) s.destroy();
+    this.#connections.clear();
+  }
+}

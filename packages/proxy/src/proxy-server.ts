@@ -1,0 +1,100 @@
+/**
+ * The proxy assembled (what `skiff proxy` runs): the xDS client with the
+ * data path's validation hooks (HTTP filter and LB registries, so what the
+ * proxy cannot run is NACKed), the cluster manager and the listener
+ * manager following its snapshots (clusters first, so listeners find their
+ * clusters), and the admin interface. Time and randomness are injected.
+ */
+import type { Clock, Random } from '@skiff/common';
+import { AdminServer, LogLevels } from './admin/index.ts';
+import type { BootstrapConfig } from './bootstrap/index.ts';
+import type { ExtensionRegistry } from './extensions/registry.ts';
+import { createHttpFilterRegistry, perFilterConfigParser } from './filters/http/index.ts';
+import type { AnyHttpFilterExtension } from './filters/http/extension.ts';
+import { ListenerManager } from './listener/index.ts';
+import { StatsRegistry } from './stats/index.ts';
+import { ClusterManager } from './upstream/cluster-manager.ts';
+import { XdsClient, type XdsSnapshot } from './xds-client/index.ts';
+import type { ListenerConfig } from './xds-client/types.ts';
+
+export interface ProxyServerOptions {
+  readonly bootstrap: BootstrapConfig;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly stats?: StatsRegistry;
+  readonly httpFilters?: ExtensionRegistry<AnyHttpFilterExtension>;
+  /** Serve the admin interface on the bootstrap's admin address (default true). */
+  readonly admin?: boolean;
+  readonly initialFetchTimeoutMs?: number;
+  readonly bindAddress?: (listener: ListenerConfig) => { readonly host: string; readonly port: number };
+  readonly log?: (line: string) => void;
+}
+
+/** An x-request-id: a version-4 UUID from the injected Random. */
+export function uuid4(random: Random): string {
+  const hex = (n: number) => ((random.next() * 0x1_0000_0000) >>> 0).toString(16).padStart(8, '0').slice(0, n);
+  const a = hex(8);
+  const b = hex(8);
+  const c = hex(8);
+  const d = hex(8);
+  return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${((parseInt(c[0], 16) & 3) | 8).toString(16)}${c.slice(1, 4)}-${c.slice(4, 8)}${d}`;
+}
+
+export class ProxyServer {
+  readonly xds: XdsClient;
+  readonly clusters: ClusterManager;
+  readonly listeners: ListenerManager;
+  readonly stats: StatsRegistry;
+  readonly admin: AdminServer | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #closed = false;
+
+  constructor(o: ProxyServerOptions) {
+    this.stats = o.stats ?? new StatsRegistry();
+    const httpFilters = o.httpFilters ?? createHttpFilterRegistry();
+    this.clusters = new ClusterManager({ clock: o.clock, random: o.random, stats: this.stats });
+    this.listeners = new ListenerManager({
+      clock: o.clock, random: o.random, stats: this.stats, clusters: this.clusters, httpFilters, requestId: () => uuid4(o.random), bindAddress: o.bindAddress, log: o.log,
+    });
+    this.xds = new XdsClient({
+      bootstrap: o.bootstrap,
+      clock: o.clock,
+      random: o.random,
+      stats: this.stats,
+      initialFetchTimeoutMs: o.initialFetchTimeoutMs,
+      log: o.log,
+      validation: {
+        cluster: (c) => this.clusters.validateCluster(c),
+        listener: (l) => this.listeners.validateListener(l),
+        parsePerFilterConfig: perFilterConfigParser(httpFilters),
+      },
+    });
+    this.admin = o.admin === false ? undefined : new AdminServer({
+      bootstrap: o.bootstrap, xds: this.xds, stats: this.stats, logLevels: new LogLevels(), clock: o.clock,
+      hostStats: (cluster, address) => this.clusters.hostStats(cluster, address),
+    });
+  }
+
+  /** Connects to the control plane and serves the admin interface. */
+  async start(): Promise<void> {
+    this.#unsubscribe = this.xds.subscribe((s) => this.#onSnapshot(s));
+    this.xds.start();
+    await this.admin?.listen();
+  }
+
+  #onSnapshot(snapshot: XdsSnapshot): void {
+    if (this.#closed) return;
+    this.clusters.onSnapshot(snapshot);
+    this.listeners.onSnapshot(snapshot);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#unsubscribe?.();
+    this.xds.close();
+    await this.listeners.close();
+    this.clusters.close();
+    await this.admin?.close();
+  }
+}

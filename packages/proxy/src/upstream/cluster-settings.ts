@@ -12,6 +12,7 @@ import type { ExtensionRegistry } from '../extensions/registry.ts';
 import { unknownExtensionMessage } from '../extensions/registry.ts';
 import { ParseErrors, WireReader } from '../http/route-table/wire-reader.ts';
 import type { AnyLoadBalancerExtension } from '../load-balancers/types.ts';
+import { DEFAULT_ROUND_ROBIN, roundRobin } from '../load-balancers/round-robin/index.ts';
 import type { ClusterConfig } from '../xds-client/types.ts';
 import { parseCircuitBreakers, type CircuitBreakersConfig } from './circuit-breakers.ts';
 import { parseOutlierDetection, type OutlierDetectionConfig } from './outlier-detection/index.ts';
@@ -40,7 +41,9 @@ function parse(cluster: ClusterConfig, registry: ExtensionRegistry<AnyLoadBalanc
   if (!cb.ok) errors.push(...cb.errors);
   const od = cluster.outlierDetection ? parseOutlierDetection(cluster.outlierDetection, ['outlier_detection']) : undefined;
   if (od && !od.ok) errors.push(...od.errors);
-  const lb = resolvePolicy(cluster.loadBalancingPolicy, registry, errors);
+  // CLUSTER_PROVIDED (ORIGINAL_DST): Envoy's cluster brings its own balancer. Skiff has no original-destination
+  // forwarding yet, so the cluster stays without hosts (503 UH) behind a placeholder round robin.
+  const lb = cluster.lbPolicy === 'CLUSTER_PROVIDED' ? { ext: roundRobin, config: DEFAULT_ROUND_ROBIN } : resolvePolicy(cluster.loadBalancingPolicy, registry, errors);
   const r = new WireReader(new ParseErrors());
   const common = cluster.commonLbConfig;
   const panic = common ? r.object(common, 'healthy_panic_threshold', ['common_lb_config']) : undefined;

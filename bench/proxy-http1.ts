@@ -4,8 +4,9 @@
  * Starts an upstream returning a fixed 100-byte body (nginx when
  * /usr/sbin/nginx exists, else a small Node server), then measures, side by
  * side and in the same run: the upstream directly, Skiff's forwarder
- * (packages/proxy/src/http/forwarder.ts: codec + connection pool, no router
- * or stats yet), and nginx and HAProxy as keep-alive reverse proxies when they
+ * (packages/proxy/src/http/forwarder.ts: codec + connection pool), the full
+ * Skiff router path (bench/proxy-route-skiff.ts: listener, HCM, fault/cors/router
+ * filters, route table, cluster/LB, stats), and nginx and HAProxy as keep-alive reverse proxies when they
  * are installed ("not installed" rows otherwise). Load comes from wrk when
  * present, else a small Node load generator; 16 connections, 10 s per run
  * after a 1 s warm-up. Each proxy is pinned to CPU 1 and everything else to
@@ -224,6 +225,14 @@ async function main(): Promise<void> {
     const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
     await waitForPort(port);
     rows.push(await measure('Skiff forwarder (codec + pool, 1 process)', port, child.pid!));
+    await stopChild(child);
+  }
+
+  {
+    const child = start(NODE, [join(HERE, 'proxy-route-skiff.ts'), String(upstream.port)], 1);
+    const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
+    await waitForPort(port);
+    rows.push(await measure('Skiff proxy: HCM + fault/cors/router + RDS + EDS/LB + stats', port, child.pid!));
     await stopChild(child);
   }
 

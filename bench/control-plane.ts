@@ -38,7 +38,7 @@ import type { MethodDefinition } from '@grpc/proto-loader';
 import { TypeUrl, type ResourceObject } from '@skiff/api';
 import { adsServiceDefinition } from '@skiff/api/envoy/ads-service.ts';
 import type { DiscoveryRequest, DiscoveryResponse } from '@skiff/api/envoy/discovery-types.ts';
-import { encodeAny, type WireMessage } from '@skiff/api/envoy/resource-codec.ts';
+import type { WireMessage } from '@skiff/api/envoy/resource-codec.ts';
 import { systemClock } from '@skiff/common';
 import { createMemoryStore } from '@skiff/config';
 import { configSnapshot, PushContext } from '@skiff/control-plane/model/index.ts';
@@ -48,6 +48,8 @@ import { buildClusters } from '@skiff/control-plane/translate/cluster/index.ts';
 import { buildClusterLoadAssignments } from '@skiff/control-plane/translate/endpoint/index.ts';
 import { buildListeners } from '@skiff/control-plane/translate/listener/index.ts';
 import { buildRouteConfigurations } from '@skiff/control-plane/translate/route/index.ts';
+import { encodeResource } from '@skiff/control-plane/xds/resource-encoder.ts';
+import { xdsResource } from '@skiff/control-plane/xds/xds-resource.ts';
 import { routerProxy, sidecarProxy } from '@skiff/testing';
 
 const { values: args } = parseArgs({
@@ -137,8 +139,9 @@ function translateAll(proxy: Proxy, push: PushContext): WireMessage[][] {
 
 const TYPES = [TypeUrl.Cluster, TypeUrl.ClusterLoadAssignment, TypeUrl.Listener, TypeUrl.RouteConfiguration];
 
+/** As the xDS server encodes: through its encode cache, so a message shared with an earlier proxy is not encoded again. */
 function encodeAll(out: WireMessage[][]): void {
-  out.forEach((list, i) => list.forEach((r) => encodeAny(TYPES[i], r)));
+  out.forEach((list, i) => list.forEach((r) => encodeResource(TYPES[i], xdsResource(String(r.name ?? r.cluster_name), r))));
 }
 
 function median(xs: number[]): number {

@@ -8,7 +8,7 @@
  * key or fixed for the cache's lifetime; a config or endpoint change builds
  * a new PushContext and with it empty caches, so nothing stale is served.
  *
- * Keys are compared field by field (own enumerable fields, by name):
+ * Keys are compared field by field (name and value, in the key's order):
  * primitives by value, objects by identity. Identity is always safe (a
  * different object never matches) but only shares when callers use the
  * push context's own objects or values passed through `intern`, which
@@ -62,11 +62,15 @@ class PartTrie<V> {
 
 const LEAF = Symbol('leaf');
 
-/** The parts a key object is compared by: its field names, sorted, each followed by its value. */
+/**
+ * The parts a key object is compared by: each field name followed by its
+ * value, in the object's own order. Names are part of the sequence, so two
+ * keys can only match when they have the same fields with the same values;
+ * equal keys written in another field order merely miss each other.
+ */
 function keyParts(key: object): unknown[] {
-  const names = Object.keys(key).sort();
   const parts: unknown[] = [];
-  for (const name of names) parts.push(name, (key as Record<string, unknown>)[name]);
+  for (const name in key) parts.push(name, (key as Record<string, unknown>)[name]);
   return parts;
 }
 

@@ -69,6 +69,10 @@ export class PushContext {
   readonly #portEndpoints = new Map<Service, Map<number, readonly ServiceEndpoint[]>>();
   readonly #portServiceAccounts = new Map<Service, Map<number, readonly string[]>>();
   readonly #proxyKeyInputs: ProxyKeyInputs;
+  /** Proxy views are immutable (a connection's Proxy lives as long as its stream). */
+  readonly #proxyKeys = new WeakMap<ProxyView, ProxyKey>();
+  /** Endpoint address → the service ports it serves, in registry order (serviceTargets of one-address proxies). */
+  #targetsByAddress: Map<string, ServiceTarget[]> | undefined;
   /** Translation results for this push context only. */
   readonly cache: PushCache<PushContext> = new PushCache<PushContext>(this);
 
@@ -160,7 +164,9 @@ export class PushContext {
    * cache keys then hold by identity.
    */
   proxyKey(proxy: ProxyView): ProxyKey {
-    return reduceProxy(proxy, this.#proxyKeyInputs, this.cache);
+    let key = this.#proxyKeys.get(proxy);
+    if (!key) this.#proxyKeys.set(proxy, (key = reduceProxy(proxy, this.#proxyKeyInputs, this.cache)));
+    return key;
   }
 
   /** Endpoints serving one service port; the same array for every call on this push context. */
@@ -175,7 +181,25 @@ export class PushContext {
 
   /** The service ports the proxy's own workload serves (by its IP addresses). */
   serviceTargets(proxy: ProxyView): readonly ServiceTarget[] {
-    return this.registry.serviceTargets(proxy.ipAddresses);
+    if (proxy.ipAddresses.length !== 1) return this.registry.serviceTargets(proxy.ipAddresses);
+    this.#targetsByAddress ??= this.#indexTargets();
+    return this.#targetsByAddress.get(proxy.ipAddresses[0]) ?? [];
+  }
+
+  /** The registry's serviceTargets for every address at once: same order, one pass. */
+  #indexTargets(): Map<string, ServiceTarget[]> {
+    const out = new Map<string, ServiceTarget[]>();
+    for (const service of this.registry.services()) {
+      for (const e of this.registry.endpoints(service)) {
+        const port = service.ports.find((p) => p.port === e.servicePort);
+        if (!port) continue;
+        const list = out.get(e.address);
+        const target = { service, port, targetPort: e.port };
+        if (list) list.push(target);
+        else out.set(e.address, [target]);
+      }
+    }
+    return out;
   }
 }
 

@@ -53,9 +53,10 @@ export function sidecarRoutePorts(proxy: ProxyView, push: PushContext): number[]
   for (const egress of push.sidecarScope(proxy).egress) {
     const listenerPort = egress.listener?.port?.number;
     for (const s of egress.services) for (const p of httpPorts(s)) if (listenerPort === undefined || listenerPort === p) ports.add(p);
-    const owners = assignOwners(egress);
+    const owning = new Set(assignOwners(egress).values());
+    const hostnames = new Set(egress.services.map((s) => s.hostname));
     for (const vs of egress.virtualServices) {
-      if (plainHosts(vs, egress.services).length > 0 && ![...owners.values()].includes(vs)) ports.add(listenerPort ?? NON_SERVICE_HOST_PORT);
+      if (!owning.has(vs) && plainHosts(vs, egress.services, hostnames).length > 0) ports.add(listenerPort ?? NON_SERVICE_HOST_PORT);
     }
   }
   return [...ports].sort((a, b) => a - b);

@@ -13,7 +13,10 @@
  *     every proxy has ACKed it, and the server's synchronous part of it;
  *   - the time from that store write to each proxy's ACK, p50/p99 (it
  *     includes Istio's 100 ms debounce);
- *   - the process RSS with the control plane, its store and the K clients.
+ *   - the process RSS with the control plane, its store and the K clients
+ *     (RSS keeps the peak of the initial sync, when every proxy's full
+ *     state is serialized at once), and heap and buffers after a GC once
+ *     every proxy has ACKed (what stays).
  *
  * The simulated proxies are a light ADS client defined here, not
  * FakeAdsClient: FakeAdsClient decodes every resource of every response,
@@ -232,6 +235,8 @@ interface PushResult {
   readonly rssIdleMb: number;
   readonly rssMb: number;
   readonly heapMb: number;
+  /** Buffers outside the heap (serialized responses in flight, received messages), after a GC once every proxy ACKed. */
+  readonly buffersMb: number;
 }
 
 function percentile(xs: number[], p: number): number {
@@ -285,6 +290,7 @@ async function measurePush(n: number, proxies: number, objects: readonly Resourc
     await store.update(virtualService('svc-0', 70));
     await until(() => cp.xds.pushStatus().version !== pushed && synced(TypeUrl.RouteConfiguration, cp.xds.pushStatus().version), 'every ACK of the write', 600_000);
     const latencies = clients.map((c) => c.acked.get(TypeUrl.RouteConfiguration)!.atMs - tWrite);
+    (globalThis as { gc?: () => void }).gc?.();
     const memory = process.memoryUsage();
     return {
       initialSyncMs,
@@ -295,6 +301,7 @@ async function measurePush(n: number, proxies: number, objects: readonly Resourc
       rssIdleMb,
       rssMb: memory.rss / 2 ** 20,
       heapMb: memory.heapUsed / 2 ** 20,
+      buffersMb: memory.arrayBuffers / 2 ** 20,
     };
   } finally {
     for (const c of clients) c.close();
@@ -318,8 +325,8 @@ async function main(): Promise<void> {
     row(['---:', '---:', '---:', '---', '---:', '---:', '---:', '---:']),
   ];
   const pushes: string[] = [
-    row(['services', 'proxies', 'initial sync', 'full push (server part)', 'full push to last ACK', 'write → ACK p50', 'write → ACK p99', 'RSS before proxies', 'RSS with proxies', 'heap with proxies']),
-    row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+    row(['services', 'proxies', 'initial sync', 'full push (server part)', 'full push to last ACK', 'write → ACK p50', 'write → ACK p99', 'RSS before proxies', 'RSS with proxies', 'heap with proxies', 'buffers with proxies']),
+    row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
   ];
   for (const n of SIZES) {
     const objects = meshObjects(n);
@@ -335,12 +342,12 @@ async function main(): Promise<void> {
     for (const k of PROXY_COUNTS) {
       const estimateMs = 3 * (sidecar.coldMs + k * (sidecar.warmEncodeMs + sidecar.resources * WIRE_MS_PER_RESOURCE));
       if (estimateMs > BUDGET_MS) {
-        pushes.push(row([n, k, `skipped: est. ${fmt(estimateMs)} > ${fmt(BUDGET_MS)} budget`, '', '', '', '', '', '', '']));
+        pushes.push(row([n, k, `skipped: est. ${fmt(estimateMs)} > ${fmt(BUDGET_MS)} budget`, '', '', '', '', '', '', '', '']));
         continue;
       }
       t = performance.now();
       const r = await measurePush(n, k, objects);
-      pushes.push(row([n, k, fmt(r.initialSyncMs), fmt(r.serverPushMs), fmt(r.fullPushMs), fmt(r.convergenceP50Ms), fmt(r.convergenceP99Ms), `${r.rssIdleMb.toFixed(0)} MB`, `${r.rssMb.toFixed(0)} MB`, `${r.heapMb.toFixed(0)} MB`]));
+      pushes.push(row([n, k, fmt(r.initialSyncMs), fmt(r.serverPushMs), fmt(r.fullPushMs), fmt(r.convergenceP50Ms), fmt(r.convergenceP99Ms), `${r.rssIdleMb.toFixed(0)} MB`, `${r.rssMb.toFixed(0)} MB`, `${r.heapMb.toFixed(0)} MB`, `${r.buffersMb.toFixed(0)} MB`]));
       console.error(`push: ${n} services × ${k} proxies done in ${fmt(performance.now() - t)} (${fmt(performance.now() - started)} so far)`);
       (globalThis as { gc?: () => void }).gc?.();
     }

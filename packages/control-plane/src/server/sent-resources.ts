@@ -6,6 +6,13 @@
  * it was never given anything). The xDS server sends a type only when its
  * content changed, so the last generated output is what the proxy was last
  * sent (filtered by its subscription, which the dump applies).
+ *
+ * Memory: what is kept per proxy and type is the generator's list, whose
+ * entries are references to the push context's cached, frozen resources
+ * (and their shared XdsResource wrappers, xds/xds-resource.ts), not copies:
+ * a thousand sidecars of one namespace hold a thousand lists pointing at
+ * one set of clusters. A list is replaced on the next generation, so a
+ * superseded push context's resources are freed once no proxy lists them.
  */
 import type { Proxy } from '../model/proxy.ts';
 import type { GeneratorEntry, XdsResource } from '../xds/types.ts';

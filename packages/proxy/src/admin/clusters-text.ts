@@ -11,7 +11,8 @@ import type { EndpointsConfig, HealthStatus, XdsSnapshot } from '../xds-client/t
 
 export const HOST_COUNTERS = ['cx_active', 'cx_connect_fail', 'cx_total', 'rq_active', 'rq_error', 'rq_success', 'rq_timeout', 'rq_total'] as const;
 export type HostCounter = (typeof HOST_COUNTERS)[number];
-export type HostStatsSource = (cluster: string, address: string) => Partial<Readonly<Record<HostCounter, number>>>;
+/** `activeHealthFlags`: flags the data path set (`/failed_active_hc`, `/failed_outlier_check`), shown before the EDS ones. */
+export type HostStatsSource = (cluster: string, address: string) => Partial<Readonly<Record<HostCounter, number>>> & { readonly activeHealthFlags?: string };
 
 /** Envoy's health flags from an EDS health status (host_description / health_flags). */
 export function healthFlags(status: HealthStatus): string {
@@ -26,6 +27,11 @@ export function healthFlags(status: HealthStatus): string {
     default:
       return 'healthy';
   }
+}
+
+function combineFlags(active: string, eds: string): string {
+  if (active === '') return eds;
+  return eds === 'healthy' ? active : active + eds;
 }
 
 export function formatClustersText(snapshot: XdsSnapshot, bootstrap: BootstrapConfig, hostStats: HostStatsSource = () => ({})): string {
@@ -54,7 +60,7 @@ function emitCluster(lines: string[], name: string, addedViaApi: boolean, endpoi
       for (const counter of HOST_COUNTERS) lines.push(`${host}::${counter}::${counters[counter] ?? 0}`);
       lines.push(
         `${host}::hostname::${e.hostname}`,
-        `${host}::health_flags::${healthFlags(e.healthStatus)}`,
+        `${host}::health_flags::${combineFlags(counters.activeHealthFlags ?? '', healthFlags(e.healthStatus))}`,
         `${host}::weight::${e.loadBalancingWeight}`,
         `${host}::region::${locality.locality.region}`,
         `${host}::zone::${locality.locality.zone}`,

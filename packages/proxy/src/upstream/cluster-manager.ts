@@ -16,6 +16,8 @@ import { StatsRegistry } from '../stats/index.ts';
 import type { ClusterConfig, ResourceEntry, XdsSnapshot } from '../xds-client/types.ts';
 import { Cluster } from './cluster.ts';
 import { parseClusterSettings } from './cluster-settings.ts';
+import { HealthFlag } from './host.ts';
+import type { HostCounter } from '../admin/clusters-text.ts';
 
 export interface ClusterManagerOptions {
   readonly clock: Clock;
@@ -78,10 +80,14 @@ export class ClusterManager implements ClusterLookup {
   }
 
   /** Host counters for /clusters. */
-  hostStats(cluster: string, address: string): Record<string, number> {
+  hostStats(cluster: string, address: string): Partial<Record<HostCounter, number>> & { activeHealthFlags?: string } {
     const c = this.get(cluster);
     const host = c?.prioritySet.allHosts.find((h) => h.key === address);
-    return host ? { ...host.stats, cx_active: host.pool?.connectionCount ?? 0, cx_total: host.pool?.stats.upstream_cx_total ?? 0 } : {};
+    if (!host) return {};
+    let activeHealthFlags = '';
+    if (host.hasFlag(HealthFlag.FAILED_ACTIVE_HC)) activeHealthFlags += '/failed_active_hc';
+    if (host.hasFlag(HealthFlag.FAILED_OUTLIER_CHECK)) activeHealthFlags += '/failed_outlier_check';
+    return { ...host.stats, cx_active: host.pool?.connectionCount ?? 0, cx_total: host.pool?.stats.upstream_cx_total ?? 0, activeHealthFlags };
   }
 
   close(): void {

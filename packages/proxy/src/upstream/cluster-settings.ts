@@ -1,6 +1,6 @@
 /**
  * Everything the upstream components parse out of a ClusterConfig at CDS
- * time: circuit breakers, outlier detection, the load-balancing policy
+ * time: circuit breakers, outlier detection, active health checks, the load-balancing policy
  * resolved through the registry (load_balancing_policy.policies[]: the first
  * registered type URL wins; the legacy lb_policy was converted to this form
  * at decode) and common_lb_config's healthy_panic_threshold. Errors carry
@@ -15,11 +15,14 @@ import type { AnyLoadBalancerExtension } from '../load-balancers/types.ts';
 import { DEFAULT_ROUND_ROBIN, roundRobin } from '../load-balancers/round-robin/index.ts';
 import type { ClusterConfig } from '../xds-client/types.ts';
 import { parseCircuitBreakers, type CircuitBreakersConfig } from './circuit-breakers.ts';
+import { parseHealthChecks, type HealthCheckConfig } from './health-check/index.ts';
 import { parseOutlierDetection, type OutlierDetectionConfig } from './outlier-detection/index.ts';
 
 export interface ClusterSettings {
   readonly circuitBreakers: CircuitBreakersConfig;
   readonly outlierDetection: OutlierDetectionConfig | undefined;
+  /** health_checks[0] (Envoy supports one per cluster). */
+  readonly healthCheck: HealthCheckConfig | undefined;
   readonly lb: { readonly ext: AnyLoadBalancerExtension; readonly config: unknown };
   /** Percent; Envoy's default 50; 0 disables panic mode. */
   readonly healthyPanicThresholdPercent: number;
@@ -41,6 +44,10 @@ function parse(cluster: ClusterConfig, registry: ExtensionRegistry<AnyLoadBalanc
   if (!cb.ok) errors.push(...cb.errors);
   const od = cluster.outlierDetection ? parseOutlierDetection(cluster.outlierDetection, ['outlier_detection']) : undefined;
   if (od && !od.ok) errors.push(...od.errors);
+  const hc = parseHealthChecks(cluster.healthChecks ?? [], ['health_checks']);
+  if (!hc.ok) errors.push(...hc.errors);
+  // Envoy's ClusterImplBase wording.
+  if (hc.ok && hc.value.length > 1) errors.push('Multiple health checks not supported');
   // CLUSTER_PROVIDED (ORIGINAL_DST): Envoy's cluster brings its own balancer. Skiff has no original-destination
   // forwarding yet, so the cluster stays without hosts (503 UH) behind a placeholder round robin.
   const lb = cluster.lbPolicy === 'CLUSTER_PROVIDED' ? { ext: roundRobin, config: DEFAULT_ROUND_ROBIN } : resolvePolicy(cluster.loadBalancingPolicy, registry, errors);
@@ -50,7 +57,7 @@ function parse(cluster: ClusterConfig, registry: ExtensionRegistry<AnyLoadBalanc
   const threshold = panic ? (r.number(panic, 'value', ['common_lb_config', 'healthy_panic_threshold']) ?? 0) : 50;
   errors.push(...r.errors.list);
   if (errors.length > 0 || !lb || !cb.ok) return fail(...errors);
-  return ok({ circuitBreakers: cb.value, outlierDetection: od?.ok ? od.value : undefined, lb, healthyPanicThresholdPercent: threshold });
+  return ok({ circuitBreakers: cb.value, outlierDetection: od?.ok ? od.value : undefined, healthCheck: hc.ok ? hc.value[0] : undefined, lb, healthyPanicThresholdPercent: threshold });
 }
 
 function resolvePolicy(policy: WireMessage | undefined, registry: ExtensionRegistry<AnyLoadBalancerExtension>, errors: string[]): ClusterSettings['lb'] | undefined {

@@ -14,6 +14,7 @@ import { ResourceManager } from './circuit-breakers.ts';
 import type { ClusterSettings } from './cluster-settings.ts';
 import { createClusterStats, type ClusterStats } from './cluster-stats.ts';
 import { Http1ConnPool } from './conn-pool/conn-pool.ts';
+import { HealthChecker } from './health-check/index.ts';
 import { HealthFlag, Host } from './host.ts';
 import { OutlierDetector } from './outlier-detection/index.ts';
 import { PrioritySet } from './priority-set.ts';
@@ -51,6 +52,7 @@ export class Cluster {
   readonly resources: ResourceManager;
   readonly prioritySet = new PrioritySet();
   readonly outlier: OutlierDetector | undefined;
+  readonly healthChecker: HealthChecker | undefined;
   readonly #lb: LoadBalancer;
   readonly #o: ClusterOptions;
   #hosts = new Map<string, Host>();
@@ -73,6 +75,15 @@ export class Cluster {
       random: o.random,
       stats: o.stats,
       hosts: () => this.prioritySet.allHosts,
+      onHealthChanged: () => this.#onHealthChanged(),
+    });
+    this.healthChecker = o.settings.healthCheck && new HealthChecker({
+      config: o.settings.healthCheck,
+      clusterName: this.name,
+      clock: o.clock,
+      random: o.random,
+      stats: o.stats,
+      hasTraffic: () => this.stats.upstream_rq_total.value > 0,
       onHealthChanged: () => this.#onHealthChanged(),
     });
     if (o.config.loadAssignment) this.updateEndpoints(o.config.loadAssignment);
@@ -112,6 +123,8 @@ export class Cluster {
     }
     for (const [key, host] of this.#hosts) if (!next.has(key)) host.pool?.close();
     this.#hosts = next;
+    // New hosts start with FAILED_ACTIVE_HC (set here, before the balancer sees them) and are checked at once.
+    this.healthChecker?.setHosts([...next.values()]);
     this.prioritySet.update([...next.values()], endpoints.overprovisioningFactor);
     this.#lb.onHostsChanged({ reason: 'membership' });
   }
@@ -139,6 +152,7 @@ export class Cluster {
     if (this.#closed) return;
     this.#closed = true;
     this.outlier?.close();
+    this.healthChecker?.close();
     this.#lb.destroy();
     for (const host of this.#hosts.values()) host.pool?.close();
   }

@@ -129,6 +129,8 @@ export interface ClusterConfig {
   /** Parsed by the upstream components that own them (circuit breakers, outlier detection, LB policy). */
   readonly circuitBreakers: WireMessage | undefined;
   readonly outlierDetection: WireMessage | undefined;
+  /** health_checks, parsed by upstream/health-check. */
+  readonly healthChecks: readonly WireMessage[];
   /** Always the typed form: a legacy lb_policy (+ *_lb_config) is converted to load_balancing_policy at decode. */
   readonly loadBalancingPolicy: WireMessage;
   readonly commonLbConfig: WireMessage | undefined;

@@ -58,6 +58,7 @@ export function parseCluster(wire: WireMessage): Result<ClusterConfig> {
     transportSocket,
     circuitBreakers: r.object(wire, 'circuit_breakers', []),
     outlierDetection: r.object(wire, 'outlier_detection', []),
+    healthChecks: r.objects(wire, 'health_checks', []),
     loadBalancingPolicy: r.object(wire, 'load_balancing_policy', []) ?? legacyLoadBalancingPolicy(r, wire, lbPolicy),
     commonLbConfig: r.object(wire, 'common_lb_config', []),
   });

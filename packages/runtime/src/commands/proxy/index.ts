@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { UsageError, type Command, type CommandIO } from '@skiff/cli';
 import { systemClock, systemRandom } from '@skiff/common';
-import { buildBootstrap, loadBootstrapFile, ProxyServer, type BootstrapConfig } from '@skiff/proxy';
+import { buildBootstrap, loadBootstrapFile, ProxyServer, type BootstrapConfig, type ProxyServerOptions } from '@skiff/proxy';
 
 export interface ProxyFlags {
   bootstrap?: string;
@@ -16,14 +16,30 @@ export interface ProxyFlags {
   namespace?: string;
   'xds-address'?: string;
   'admin-port'?: string;
+  'local-capture'?: boolean;
+  'app-ip'?: string;
+  'port-map'?: string;
 }
 
 export const proxyCommand: Command<ProxyFlags> = {
   name: 'proxy',
   summary: "Run Skiff's proxy (Envoy's role) as a sidecar or router, configured over xDS",
-  usage: 'skiff proxy sidecar|router (--bootstrap FILE | --ip IP --pod-name NAME --namespace NS --xds-address HOST:PORT) [--admin-port 15000]',
-  description: 'Connects to the control plane over ADS and serves what it sends: listeners, routes, clusters, endpoints.\nAdmin interface on 127.0.0.1:15000 by default. Stop with Ctrl-C.',
-  examples: ['skiff proxy sidecar --bootstrap envoy.yaml', 'skiff proxy sidecar --ip 127.0.0.2 --pod-name reviews-v1 --namespace default --xds-address 127.0.0.1:15010'],
+  usage: 'skiff proxy sidecar|router (--bootstrap FILE | --ip IP --pod-name NAME --namespace NS --xds-address HOST:PORT) [--admin-port 15000] [--local-capture --app-ip IP] [--port-map PORT=HOST:PORT,...]',
+  description: [
+    'Connects to the control plane over ADS and serves what it sends: listeners, routes, clusters, endpoints.',
+    'Admin interface on 127.0.0.1:15000 by default. Stop with Ctrl-C.',
+    '',
+    'Local mode (no iptables): --local-capture makes a sidecar own its pod IP (--ip): listeners on 0.0.0.0 and the',
+    'admin interface bind the pod IP, every port virtualInbound serves is captured on POD_IP:PORT and forwarded to',
+    'the application at --app-ip, and virtualOutbound (POD_IP:15001) is the HTTP proxy for HTTP_PROXY/HTTPS_PROXY.',
+    '--port-map binds a listener port elsewhere (a gateway: 8080=127.0.0.1:8080).',
+  ].join('\n'),
+  examples: [
+    'skiff proxy sidecar --bootstrap envoy.yaml',
+    'skiff proxy sidecar --ip 127.0.0.2 --pod-name reviews-v1 --namespace default --xds-address 127.0.0.1:15010',
+    'skiff proxy sidecar --ip 127.1.0.7 --app-ip 127.2.0.7 --local-capture --pod-name reviews-v1 --namespace default --xds-address 127.0.0.1:15010',
+    'skiff proxy router --ip 127.0.0.1 --pod-name istio-ingressgateway-1 --namespace istio-system --xds-address 127.0.0.1:15010 --port-map 8080=127.0.0.1:8080,8443=127.0.0.1:8443',
+  ],
   flags: {
     bootstrap: { type: 'string', valueName: 'FILE', description: 'Envoy v3 bootstrap (JSON or YAML)' },
     ip: { type: 'string', valueName: 'IP', description: "the workload's IP (node id)" },
@@ -31,6 +47,9 @@ export const proxyCommand: Command<ProxyFlags> = {
     namespace: { type: 'string', valueName: 'NS', description: 'namespace (node id)' },
     'xds-address': { type: 'string', valueName: 'HOST:PORT', description: 'control plane ADS address' },
     'admin-port': { type: 'string', valueName: 'PORT', description: 'admin port (default 15000)' },
+    'local-capture': { type: 'boolean', description: 'local mode: capture inbound ports on --ip, serve virtualOutbound as an HTTP proxy' },
+    'app-ip': { type: 'string', valueName: 'IP', description: "the application's address (with --local-capture)" },
+    'port-map': { type: 'string', valueName: 'PORT=HOST:PORT,...', description: 'bind these listener ports at other addresses' },
   },
   run({ flags, args, io }) {
     return runProxy(args, flags, io, untilSignal());
@@ -40,6 +59,7 @@ export const proxyCommand: Command<ProxyFlags> = {
 export async function runProxy(args: readonly string[], flags: ProxyFlags, io: CommandIO, stop: Promise<string>): Promise<number> {
   const role = args[0];
   if (role !== 'sidecar' && role !== 'router') throw new UsageError('the first argument must be sidecar or router');
+  const local = localModeOptions(role, flags);
   let bootstrap: BootstrapConfig;
   if (flags.bootstrap !== undefined) {
     const loaded = await loadBootstrapFile(resolve(io.cwd, flags.bootstrap));
@@ -53,6 +73,7 @@ export async function runProxy(args: readonly string[], flags: ProxyFlags, io: C
     const built = buildBootstrap({
       proxyType: role, ip: flags.ip, podName: flags['pod-name'], namespace: flags.namespace, xdsAddress: flags['xds-address'],
       adminPort: flags['admin-port'] === undefined ? undefined : Number(flags['admin-port']),
+      adminHost: flags['local-capture'] ? flags.ip : undefined,
     });
     if (!built.ok) {
       for (const e of built.errors) io.stderr.write(`error: ${e}\n`);
@@ -60,7 +81,7 @@ export async function runProxy(args: readonly string[], flags: ProxyFlags, io: C
     }
     bootstrap = built.value;
   }
-  const proxy = new ProxyServer({ bootstrap, clock: systemClock, random: systemRandom, log: (line) => io.stderr.write(`proxy: ${line}\n`) });
+  const proxy = new ProxyServer({ bootstrap, clock: systemClock, random: systemRandom, log: (line) => io.stderr.write(`proxy: ${line}\n`), ...local });
   try {
     await proxy.start();
   } catch (err) {
@@ -74,6 +95,41 @@ export async function runProxy(args: readonly string[], flags: ProxyFlags, io: C
   await proxy.close();
   io.stdout.write('proxy stopped\n');
   return 0;
+}
+
+/** `8080=127.0.0.1:8080,8443=127.0.0.1:8443` → listener port → where to bind it. */
+export function parsePortMap(text: string): Map<number, { host: string; port: number }> {
+  const map = new Map<number, { host: string; port: number }>();
+  for (const item of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const m = /^(\d{1,5})=(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(item);
+    const from = m ? Number(m[1]) : 0;
+    const to = m ? Number(m[4]) : 0;
+    if (!m || from < 1 || from > 65535 || to > 65535) throw new UsageError(`--port-map: expected PORT=HOST:PORT, got "${item}"`);
+    map.set(from, { host: m[2] ?? m[3], port: to });
+  }
+  return map;
+}
+
+/** --local-capture / --app-ip / --port-map → the ProxyServer options of local mode (ADR 0004). */
+export function localModeOptions(role: string, flags: ProxyFlags): Pick<ProxyServerOptions, 'localCapture' | 'bindAddress'> {
+  const portMap = flags['port-map'] === undefined ? undefined : parsePortMap(flags['port-map']);
+  if (flags['local-capture']) {
+    if (role !== 'sidecar') throw new UsageError('--local-capture is for sidecars (a router binds with --port-map)');
+    if (!flags.ip || !flags['app-ip']) throw new UsageError('--local-capture needs --ip (the pod IP) and --app-ip (where the application listens)');
+    if (flags.ip === flags['app-ip']) throw new UsageError('--app-ip must differ from --ip: the sidecar owns the pod IP');
+  } else if (flags['app-ip'] !== undefined) throw new UsageError('--app-ip only makes sense with --local-capture');
+  const localCapture = flags['local-capture'] ? { podIp: flags.ip!, appIp: flags['app-ip']! } : undefined;
+  if (!portMap) return { localCapture };
+  const ownIp = flags.ip;
+  return {
+    localCapture,
+    bindAddress: (l) => {
+      const mapped = portMap.get(l.address.port);
+      if (mapped) return mapped;
+      const wildcard = l.address.address === '0.0.0.0' || l.address.address === '::';
+      return { host: wildcard && ownIp ? ownIp : l.address.address, port: l.address.port };
+    },
+  };
 }
 
 function untilSignal(): Promise<string> {

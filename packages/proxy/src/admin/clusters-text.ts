@@ -12,7 +12,12 @@ import type { EndpointsConfig, HealthStatus, XdsSnapshot } from '../xds-client/t
 export const HOST_COUNTERS = ['cx_active', 'cx_connect_fail', 'cx_total', 'rq_active', 'rq_error', 'rq_success', 'rq_timeout', 'rq_total'] as const;
 export type HostCounter = (typeof HOST_COUNTERS)[number];
 /** `activeHealthFlags`: flags the data path set (`/failed_active_hc`, `/failed_outlier_check`), shown before the EDS ones. */
-export type HostStatsSource = (cluster: string, address: string) => Partial<Readonly<Record<HostCounter, number>>> & { readonly activeHealthFlags?: string };
+export type HostStatsSource = (cluster: string, address: string) => Partial<Readonly<Record<HostCounter, number>>> & {
+  readonly activeHealthFlags?: string;
+  /** Outlier detection's success rates of the last interval (percent), −1 without enough requests. */
+  readonly successRate?: number;
+  readonly localOriginSuccessRate?: number;
+};
 
 /** Envoy's health flags from an EDS health status (host_description / health_flags). */
 export function healthFlags(status: HealthStatus): string {
@@ -67,8 +72,8 @@ function emitCluster(lines: string[], name: string, addedViaApi: boolean, endpoi
         `${host}::sub_zone::${locality.locality.subZone}`,
         `${host}::canary::false`,
         `${host}::priority::${locality.priority}`,
-        `${host}::success_rate::-1`,
-        `${host}::local_origin_success_rate::-1`,
+        `${host}::success_rate::${counters.successRate ?? -1}`,
+        `${host}::local_origin_success_rate::${counters.localOriginSuccessRate ?? -1}`,
       );
     }
   }

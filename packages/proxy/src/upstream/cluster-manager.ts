@@ -17,7 +17,7 @@ import type { ClusterConfig, ResourceEntry, XdsSnapshot } from '../xds-client/ty
 import { Cluster } from './cluster.ts';
 import { parseClusterSettings } from './cluster-settings.ts';
 import { HealthFlag } from './host.ts';
-import type { HostCounter } from '../admin/clusters-text.ts';
+import type { HostStatsSource } from '../admin/clusters-text.ts';
 
 export interface ClusterManagerOptions {
   readonly clock: Clock;
@@ -80,14 +80,17 @@ export class ClusterManager implements ClusterLookup {
   }
 
   /** Host counters for /clusters. */
-  hostStats(cluster: string, address: string): Partial<Record<HostCounter, number>> & { activeHealthFlags?: string } {
+  hostStats(cluster: string, address: string): ReturnType<HostStatsSource> {
     const c = this.get(cluster);
     const host = c?.prioritySet.allHosts.find((h) => h.key === address);
     if (!host) return {};
     let activeHealthFlags = '';
     if (host.hasFlag(HealthFlag.FAILED_ACTIVE_HC)) activeHealthFlags += '/failed_active_hc';
     if (host.hasFlag(HealthFlag.FAILED_OUTLIER_CHECK)) activeHealthFlags += '/failed_outlier_check';
-    return { ...host.stats, cx_active: host.pool?.connectionCount ?? 0, cx_total: host.pool?.stats.upstream_cx_total ?? 0, activeHealthFlags };
+    return {
+      ...host.stats, cx_active: host.pool?.connectionCount ?? 0, cx_total: host.pool?.stats.upstream_cx_total ?? 0, activeHealthFlags,
+      successRate: host.outlier.successRate, localOriginSuccessRate: host.outlier.localOriginSuccessRate,
+    };
   }
 
   close(): void {

@@ -85,6 +85,7 @@ export class Cluster {
       stats: o.stats,
       hasTraffic: () => this.stats.upstream_rq_total.value > 0,
       onHealthChanged: () => this.#onHealthChanged(),
+      onCheckSuccess: (host) => this.outlier?.onActiveHealthCheckSuccess(host),
     });
     if (o.config.loadAssignment) this.updateEndpoints(o.config.loadAssignment);
   }

@@ -39,10 +39,27 @@ export class HostStats {
 export class HostOutlierState {
   consecutive5xx = 0;
   consecutiveGatewayFailure = 0;
-  /** Times ejected; multiplies the base ejection time, decremented after clean intervals. */
+  consecutiveLocalOriginFailure = 0;
+  /** Times ejected in all (Envoy's num_ejections). */
   numEjections = 0;
+  /** Multiplies base_ejection_time; +1 per ejection, −1 per interval the host stays in (Envoy's eject_time_backoff). */
+  ejectTimeBackoff = 0;
   /** When the current ejection started; −1 when not ejected. */
   ejectedAtMs = -1;
+  /** Jitter added to this ejection (max_ejection_time_jitter). */
+  ejectionJitterMs = 0;
+  /** Success-rate buckets: the interval being written and the last complete one (external origin, then local origin). */
+  extTotal = 0;
+  extSuccess = 0;
+  localTotal = 0;
+  localSuccess = 0;
+  lastExtTotal = 0;
+  lastExtSuccess = 0;
+  lastLocalTotal = 0;
+  lastLocalSuccess = 0;
+  /** Success rates computed at the last interval for /clusters; −1 when there was not enough volume. */
+  successRate = -1;
+  localOriginSuccessRate = -1;
 }
 
 export class Host {

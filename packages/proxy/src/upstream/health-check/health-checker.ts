@@ -42,6 +42,8 @@ export interface HealthCheckerOptions {
   readonly hasTraffic: () => boolean;
   /** A host's FAILED_ACTIVE_HC flag changed: the cluster republishes its host sets. */
   readonly onHealthChanged: () => void;
+  /** Every passed check (outlier detection returns an ejected host that passes: successful_active_health_check_uneject_host). */
+  readonly onCheckSuccess?: (host: Host) => void;
   /** For tests: how a check connects; net.connect by default. */
   readonly connect?: (host: Host) => Socket;
 }
@@ -302,6 +304,7 @@ class Session {
       } else transition = 'pending';
     }
     this.#firstCheck = false;
+    this.#checker.options.onCheckSuccess?.(host);
     if (transition === 'changed') this.#checker.changed();
     this.#schedule(this.#interval('healthy', transition));
   }

@@ -264,6 +264,7 @@ export class Router implements HttpFilter, LbRequestContext {
   }
 
   onPoolReady(attempt: UpstreamAttempt, conn: ClientConnection): void {
+    this.#cluster!.outlier?.putResult(attempt.host, 'local_origin_connect_success');
     if (attempt.pending !== null) {
       this.#cluster!.resources.pendingRequests.dec();
       attempt.pending = null;
@@ -375,8 +376,8 @@ export class Router implements HttpFilter, LbRequestContext {
   /** A failure before response headers: retry if the policy says so, else Envoy's local reply. */
   #failAttempt(attempt: UpstreamAttempt, failure: AttemptFailure, resetReason?: string): void {
     const cluster = this.#cluster!;
-    // Local-origin failures count as gateway errors for outlier detection (Envoy maps them to 503/504).
-    cluster.outlier?.putHttpResponseCode(attempt.host, failure === 'per-try-timeout' ? 504 : 503);
+    // Local-origin failures: apart with split_external_local_origin_errors, else as 503/504 (Envoy's router).
+    cluster.outlier?.putResult(attempt.host, failure === 'per-try-timeout' ? 'local_origin_timeout' : 'local_origin_connect_failed');
     this.#cleanupAttempt(attempt, true);
     const retry = this.#retry;
     if (retry !== null && retriableFailure(retry, failure) && this.#mayRetry()) {
@@ -484,7 +485,7 @@ export class Router implements HttpFilter, LbRequestContext {
     this.#cluster!.stats.upstream_rq_timeout.inc();
     if (attempt !== null) {
       attempt.host.stats.rq_timeout++;
-      if (attempt.active && !attempt.responseStarted) this.#cluster!.outlier?.putHttpResponseCode(attempt.host, 504);
+      if (attempt.active && !attempt.responseStarted) this.#cluster!.outlier?.putResult(attempt.host, 'local_origin_timeout');
     }
     if (attempt?.responseStarted) {
       this.#cleanupAttempt(attempt, true);

@@ -89,12 +89,12 @@ export class ClusterClient {
     return { items: list.items, resourceVersion: list.metadata.resourceVersion };
   }
 
-  create(object: ResourceObject, options: { dryRun?: boolean } = {}): Promise<StoredResource> {
+  async create(object: ResourceObject, options: { dryRun?: boolean } = {}): Promise<StoredResource> {
     const { definition, namespace } = this.#target(object);
     return this.#json('POST', `${ClusterClient.pathFor(definition, namespace)}${options.dryRun ? '?dryRun=All' : ''}`, object);
   }
 
-  update(object: ResourceObject, options: { dryRun?: boolean } = {}): Promise<StoredResource> {
+  async update(object: ResourceObject, options: { dryRun?: boolean } = {}): Promise<StoredResource> {
     const { definition, namespace, name } = this.#target(object);
     return this.#json('PUT', `${ClusterClient.pathFor(definition, namespace, name)}${options.dryRun ? '?dryRun=All' : ''}`, object);
   }

@@ -156,7 +156,7 @@ export class PodWorker {
     });
     writeFileSync(file, `${JSON.stringify(bootstrap, null, 2)}\n`);
     const [node, skiff] = this.#o.skiff;
-    const capture = this.#o.localCapture ? ['--local-capture', '--app-ip', this.#o.addressing.appIp] : [];
+    const capture = this.#o.localCapture ? ['--ip', this.#o.addressing.podIp, '--local-capture', '--app-ip', this.#o.addressing.appIp] : [];
     return { ok: true, value: { command: node, args: [skiff, 'proxy', 'sidecar', '--bootstrap', file, ...capture] } };
   }
 }

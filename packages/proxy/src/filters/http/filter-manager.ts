@@ -13,7 +13,9 @@
 import type { Clock } from '@skiff/common';
 import { reasonPhrase } from '../../http/codec/encoder.ts';
 import { HeaderMap } from '../../http/codec/header-map.ts';
-import type { RequestBodySink, ServerStream } from '../../http/codec/server-connection.ts';
+import type { RequestBodySink } from '../../http/codec/server-connection.ts';
+import type { DownstreamStream } from '../../http/downstream-stream.ts';
+import { grpcLocalReplyHeaders, isGrpcContentType } from '../../http/grpc/local-reply.ts';
 import type { RouteMatch, RouteRequest, RouteTable } from '../../http/route-table/index.ts';
 import type {
   DownstreamConnectionInfo, HeadersStatus, HttpFilter, LocalReplyDetails, MaybeAsync, RequestHeaders, ResponseHeaders, StreamContext,
@@ -36,7 +38,7 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
   readonly downstream: DownstreamConnectionInfo;
   readonly request: RequestHeaders;
   readonly #host: FilterManagerHost;
-  readonly #stream: ServerStream;
+  readonly #stream: DownstreamStream;
   #filters: HttpFilter[] = [];
   #names: readonly string[] = [];
   /** Next filter to run decodeHeaders; filters.length when decoding reached the end. */
@@ -54,11 +56,12 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
   #done = false;
   #responseStarted = false;
 
-  constructor(host: FilterManagerHost, stream: ServerStream, downstream: DownstreamConnectionInfo) {
+  constructor(host: FilterManagerHost, stream: DownstreamStream, downstream: DownstreamConnectionInfo) {
     this.#host = host;
     this.#stream = stream;
     this.downstream = downstream;
     this.info = new StreamInfo(host.clock.now());
+    if (stream.protocol !== undefined) this.info.protocol = stream.protocol;
     const head = stream.head;
     let path = head.path;
     let authority = head.headers.get('host') ?? '';
@@ -173,6 +176,12 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
     this.#localReplySent = true;
     const headers = new HeaderMap();
     if (details.headers !== undefined) for (const [k, v] of details.headers) headers.add(k, v);
+    if (isGrpcContentType(this.request.headers.get('content-type'))) {
+      // Envoy: a gRPC request gets a trailers-only reply, grpc-status mapped from the HTTP status.
+      for (const [k, v] of grpcLocalReplyHeaders(status, body)) headers.set(k, v);
+      this.#encodeHeaders(Math.min(this.#decodeIndex, this.#filters.length - 1), { status: 200, reason: 'OK', headers, framing: 'none', contentLength: -1 }, true);
+      return;
+    }
     const bytes = body.length > 0 ? Buffer.from(body, 'utf8') : EMPTY;
     if (bytes.length > 0) headers.addLower('content-type', 'text/plain');
     const response: ResponseHeaders = { status, reason: reasonPhrase(status), headers, framing: bytes.length > 0 ? 'content-length' : 'none', contentLength: bytes.length };
@@ -254,6 +263,8 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
       if (this.#done || this.#localReplySent) return;
       if (status !== 'Continue') {
         this.#decodeStopped = true;
+        // Stopped at the terminal filter: it takes the body itself (Envoy passes data to the filter that stopped headers).
+        if (i === filters.length - 1) this.#flushBuffered();
         return;
       }
     }
@@ -275,7 +286,7 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
 
   #decodeData(chunk: Buffer, endStream: boolean): void {
     if (this.#done || this.#localReplySent) return;
-    if (this.#decodeStopped || this.#buffered !== null) {
+    if ((this.#decodeStopped && this.#decodeIndex < this.#filters.length - 1) || this.#buffered !== null) {
       (this.#buffered ??= []).push(chunk, endStream);
       return;
     }

@@ -25,6 +25,8 @@ export class StreamInfo {
   attemptCount = 0;
   /** The matched route's name, for logs. */
   routeName = '';
+  /** The downstream protocol, Envoy's %PROTOCOL%. */
+  protocol: 'HTTP/1.1' | 'HTTP/2' = 'HTTP/1.1';
 
   constructor(startMs: number) {
     this.startMs = startMs;

@@ -10,13 +10,17 @@
  */
 import type { Socket } from 'node:net';
 import type { Clock, Random } from '@skiff/common';
-import { ServerConnection, type ServerStream } from '../../../http/codec/server-connection.ts';
+import { ServerConnection } from '../../../http/codec/server-connection.ts';
+import type { DownstreamStream } from '../../../http/downstream-stream.ts';
+import { selectCodec } from '../../../http/http2/codec-select.ts';
+import { startHttp2, type DownstreamConnection } from '../../../http/http2/downstream.ts';
 import { createRouteTable, type RouteTable, type RouteTableConfig } from '../../../http/route-table/index.ts';
 import { FilterManager, type FilterManagerHost } from '../../../filters/http/filter-manager.ts';
 import type { HttpFilterChain } from '../../../filters/http/filter-chain.ts';
 import type { DownstreamConnectionInfo } from '../../../filters/http/filter.ts';
 import type { HttpConnectionManagerConfig } from '../../../xds-client/types.ts';
 import { parseHcmSettings, type HcmSettings } from './config.ts';
+import { parseHcmProtocolSettings, type HcmProtocolSettings } from './protocol.ts';
 import type { HcmStats } from './stats.ts';
 
 const tables = new WeakMap<RouteTableConfig, RouteTable>();
@@ -48,16 +52,18 @@ function isInternal(address: string): boolean {
 export class HttpConnectionManager implements FilterManagerHost {
   readonly config: HttpConnectionManagerConfig;
   readonly settings: HcmSettings;
+  readonly protocol: HcmProtocolSettings;
   readonly clock: Clock;
   readonly serverName: string;
   routeTable: RouteTable | null;
   readonly #deps: HcmDeps;
-  readonly #connections = new Set<ServerConnection>();
+  readonly #connections = new Set<DownstreamConnection>();
   #draining = false;
 
   constructor(config: HttpConnectionManagerConfig, deps: HcmDeps) {
     this.config = config;
     this.settings = parseHcmSettings(config.config);
+    this.protocol = parseHcmProtocolSettings(config.config);
     this.clock = deps.clock;
     this.serverName = this.settings.serverName;
     this.#deps = deps;
@@ -79,21 +85,29 @@ export class HttpConnectionManager implements FilterManagerHost {
 
   onConnection(socket: Socket): void {
     const info: DownstreamConnectionInfo = { remoteAddress: socket.remoteAddress ?? '', localAddress: socket.localAddress ?? '', localPort: socket.localPort ?? 0 };
-    const conn = new ServerConnection(socket, {
-      clock: this.#deps.clock,
-      idleTimeoutMs: this.settings.idleTimeoutMs,
-      requestHeadersTimeoutMs: this.settings.requestHeadersTimeoutMs,
-      onRequest: (stream) => this.#handle(stream, info),
-    });
     const stats = this.#deps.stats;
     stats.counters.downstream_cx_total.inc();
     stats.cxActive.inc();
-    this.#connections.add(conn);
+    let conn: DownstreamConnection | null = null;
     socket.once('close', () => {
-      this.#connections.delete(conn);
+      if (conn !== null) this.#connections.delete(conn);
       stats.cxActive.dec();
     });
-    if (this.#draining) conn.close();
+    // codec_type: AUTO picks HTTP/2 by ALPN or the connection preface.
+    selectCodec(socket, this.protocol.codecType, this.#deps.clock, this.settings.idleTimeoutMs, (codec) => {
+      if (socket.destroyed) return;
+      const onRequest = (stream: DownstreamStream): void => this.#handle(stream, info);
+      if (codec === 'http2') {
+        stats.counters.downstream_cx_http2_total.inc();
+        conn = startHttp2(socket, this.protocol.http2, this.#deps.clock, this.settings.idleTimeoutMs, onRequest, () => stats.counters.downstream_rq_too_many_premature_resets.inc());
+      } else {
+        stats.counters.downstream_cx_http1_total.inc();
+        conn = new ServerConnection(socket, { clock: this.#deps.clock, idleTimeoutMs: this.settings.idleTimeoutMs, requestHeadersTimeoutMs: this.settings.requestHeadersTimeoutMs, onRequest });
+        socket.resume();
+      }
+      this.#connections.add(conn);
+      if (this.#draining) conn.close();
+    });
   }
 
   /** Envoy's drain: every connection closes once its request in progress (if any) is answered. */
@@ -120,7 +134,7 @@ export class HttpConnectionManager implements FilterManagerHost {
     else stats.counters.downstream_rq_rx_reset.inc();
   }
 
-  #handle(stream: ServerStream, info: DownstreamConnectionInfo): void {
+  #handle(stream: DownstreamStream, info: DownstreamConnectionInfo): void {
     const remote = info.remoteAddress;
     const fm = new FilterManager(this, stream, info);
     const h = fm.request.headers;
@@ -144,6 +158,11 @@ export class HttpConnectionManager implements FilterManagerHost {
     const stats = this.#deps.stats;
     stats.counters.downstream_rq_total.inc();
     stats.rqActive.inc();
+    if (stream.head.upgrade && !this.protocol.upgradeTypes.has((h.get('upgrade') ?? '').toLowerCase())) {
+      // Envoy: an upgrade no upgrade_configs entry allows is refused.
+      fm.sendLocalReply(403, '', { details: 'upgrade_failed' });
+      return;
+    }
     fm.start(this.#deps.chain.factories, this.#deps.chain.names);
   }
 }

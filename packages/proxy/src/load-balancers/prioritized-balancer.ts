@@ -1,48 +1,100 @@
 /**
- * What every balancer shares (Envoy's LoadBalancerBase): the priority load
- * computed from each priority's health and overprovisioning factor
- * (failover to the next priority as health drops below 100/factor), panic
- * mode per priority below healthy_panic_threshold (then all its hosts are
- * used), and retry host predicates. A concrete balancer only builds a table
- * from a host list and picks from it. Tables and loads are rebuilt on
- * onHostsChanged and published as a new immutable picker.
+ * What every balancer shares (Envoy's LoadBalancerBase and
+ * ZoneAwareLoadBalancerBase): the priority load computed from each
+ * priority's health and overprovisioning factor (failover to the next
+ * priority as health drops below 100/factor), panic mode per priority below
+ * healthy_panic_threshold (then all its hosts are used) — never while the
+ * priorities together are fully available, and with load spread by host
+ * count when every priority is in panic — locality weighted balancing when
+ * common_lb_config.locality_weighted_lb_config is set, and retry host
+ * predicates. A concrete balancer only builds a table from a host list and
+ * picks from it. Tables and loads are rebuilt on onHostsChanged and
+ * published as a new immutable picker.
  */
 import type { Host } from '../upstream/host.ts';
-import type { PrioritySet } from '../upstream/priority-set.ts';
+import type { HostSet, PrioritySet } from '../upstream/priority-set.ts';
 import type { HostPicker, LbContext, LbRequestContext, LoadBalancer } from './types.ts';
 
 export interface PickTable<T> {
   build(hosts: readonly Host[]): T;
   /** `hash` is the request hash, or a random 32-bit value when the request has none. */
   pick(table: T, hash: number, hosts: readonly Host[]): Host | null;
+  /** Hashing balancers (ring hash, maglev) ignore locality weights, as Envoy's do. */
+  readonly ignoresLocalityWeights?: boolean;
+}
+
+interface LocalityState<T> {
+  readonly hosts: readonly Host[];
+  readonly table: T;
 }
 
 interface PriorityState<T> {
   readonly hosts: readonly Host[];
   readonly table: T;
   readonly panic: boolean;
+  /** Locality weighted balancing: localities with effective weight > 0 and their cumulative weights. */
+  readonly localities: readonly LocalityState<T>[] | null;
+  readonly localityCumulative: readonly number[];
 }
 
-/** Per-priority load in percent (Envoy's recalculatePerPriorityState), summing to 100 when any host exists. */
-export function priorityLoads(prioritySet: PrioritySet): number[] {
-  const sets = prioritySet.hostSets;
-  const health = sets.map((s) => (s.hosts.length === 0 ? 0 : Math.min(100, Math.floor((s.overprovisioningFactor * s.healthyHosts.length) / s.hosts.length))));
-  const total = Math.min(100, health.reduce((a, b) => a + b, 0));
+/** Per-priority availability in percent: min(100, overprovisioning × healthy / hosts). */
+function priorityHealth(sets: readonly HostSet[]): number[] {
+  return sets.map((s) => (s.hosts.length === 0 ? 0 : Math.min(100, Math.floor((s.overprovisioningFactor * s.healthyHosts.length) / s.hosts.length))));
+}
+
+/** Envoy's isHostSetInPanic: healthy share under the threshold (an empty priority is in panic). */
+function inPanic(s: HostSet, threshold: number): boolean {
+  const healthy = s.hosts.length === 0 ? 0 : (100 * s.healthyHosts.length) / s.hosts.length;
+  return healthy < threshold;
+}
+
+/**
+ * Per-priority load in percent (Envoy's recalculatePerPriorityState and
+ * recalculatePerPriorityPanic), summing to 100 when any host exists.
+ */
+export function priorityLoads(prioritySet: PrioritySet, panicThresholdPercent = 50): number[] {
+  return computeLoads(prioritySet.hostSets, panicThresholdPercent).loads;
+}
+
+function computeLoads(sets: readonly HostSet[], threshold: number): { loads: number[]; panic: boolean[] } {
   const loads = sets.map(() => 0);
-  if (sets.length === 0) return loads;
-  if (total === 0) {
-    loads[0] = 100;
-    return loads;
+  const panic = sets.map(() => false);
+  if (sets.length === 0) return { loads, panic };
+  const health = priorityHealth(sets);
+  const total = Math.min(100, health.reduce((a, b) => a + b, 0));
+  if (total === 0) loads[0] = 100;
+  else {
+    let remaining = 100;
+    for (let i = 0; i < sets.length; i++) {
+      loads[i] = Math.min(remaining, Math.floor((health[i] * 100) / total));
+      remaining -= loads[i];
+    }
+    // Rounding leftovers go to the first priority with availability (Envoy does the same).
+    const first = health.findIndex((h) => h > 0);
+    if (remaining > 0) loads[first >= 0 ? first : 0] += remaining;
   }
-  let remaining = 100;
-  for (let i = 0; i < sets.length; i++) {
-    loads[i] = Math.min(remaining, Math.floor((health[i] * 100) / total));
-    remaining -= loads[i];
+  if (total === 0 && threshold === 0) return { loads, panic };
+  // Never panic while the priorities together are fully available, however unhealthy one of them is.
+  for (let i = 0; i < sets.length; i++) panic[i] = total === 100 ? false : threshold > 0 && inPanic(sets[i], threshold);
+  if (panic.every(Boolean)) {
+    // Total panic: load by host count, healthy or not (Envoy's recalculateLoadInTotalPanic).
+    const hostCount = sets.reduce((n, s) => n + s.hosts.length, 0);
+    loads.fill(0);
+    if (hostCount === 0) loads[0] = 100;
+    else {
+      let remaining = 100;
+      for (let i = 0; i < sets.length; i++) {
+        loads[i] = Math.floor((100 * sets[i].hosts.length) / hostCount);
+        remaining -= loads[i];
+      }
+      loads[sets.findIndex((s) => s.hosts.length > 0)] += remaining;
+    }
   }
-  // Rounding leftovers go to the first priority with load (Envoy does the same).
-  const first = loads.findIndex((l) => l > 0);
-  if (remaining > 0) loads[first >= 0 ? first : 0] += remaining;
-  return loads;
+  return { loads, panic };
+}
+
+function localityKey(h: Host): string {
+  return `${h.locality.region}\u0000${h.locality.zone}\u0000${h.locality.subZone}`;
 }
 
 class Picker<T> implements HostPicker {
@@ -80,12 +132,21 @@ class Picker<T> implements HostPicker {
       while (p < states.length - 1 && point >= this.#cumulative[p]) p++;
     }
     const s = states[p];
+    if (s.localities !== null) {
+      const weights = s.localityCumulative;
+      if (weights.length === 0) return null;
+      const point = this.#ctx.random.next() * weights[weights.length - 1];
+      let l = 0;
+      while (l < weights.length - 1 && point >= weights[l]) l++;
+      const locality = s.localities[l];
+      return this.#table.pick(locality.table, hash, locality.hosts);
+    }
     if (s.hosts.length === 0) return null;
     return this.#table.pick(s.table, hash, s.hosts);
   }
 }
 
-/** A LoadBalancer over `PickTable<T>`: the shared priority, panic and predicate logic. */
+/** A LoadBalancer over `PickTable<T>`: the shared priority, panic, locality and predicate logic. */
 export class PrioritizedBalancer<T> implements LoadBalancer {
   #picker: HostPicker;
   readonly #prioritySet: PrioritySet;
@@ -110,12 +171,40 @@ export class PrioritizedBalancer<T> implements LoadBalancer {
   destroy(): void {}
 
   #build(): HostPicker {
-    const threshold = this.#ctx.healthyPanicThresholdPercent;
-    const states = this.#prioritySet.hostSets.map((s): PriorityState<T> => {
-      const panic = s.hosts.length > 0 && threshold > 0 && (100 * s.healthyHosts.length) / s.hosts.length < threshold;
-      const hosts = panic ? s.hosts : s.healthyHosts;
-      return { hosts, table: this.#table.build(hosts), panic };
+    const sets = this.#prioritySet.hostSets;
+    const { loads, panic } = computeLoads(sets, this.#ctx.healthyPanicThresholdPercent);
+    const byLocality = this.#ctx.localityWeightedLb === true && this.#table.ignoresLocalityWeights !== true;
+    const states = sets.map((s, i): PriorityState<T> => {
+      const hosts = panic[i] ? s.hosts : s.healthyHosts;
+      // In panic every host is used and locality weights do not apply (Envoy's hostSourceToUse).
+      const localities = byLocality && !panic[i] ? this.#localities(s) : null;
+      let sum = 0;
+      return {
+        hosts,
+        table: this.#table.build(hosts),
+        panic: panic[i],
+        localities: localities?.map((l) => ({ hosts: l.hosts, table: this.#table.build(l.hosts) })) ?? null,
+        localityCumulative: localities?.map((l) => (sum += l.weight)) ?? [],
+      };
     });
-    return new Picker(states, priorityLoads(this.#prioritySet), this.#table, this.#ctx);
+    return new Picker(states, loads, this.#table, this.#ctx);
+  }
+
+  /** Localities of a priority with their effective weight: weight × min(1, overprovisioning × healthy / hosts). */
+  #localities(s: HostSet): { hosts: readonly Host[]; weight: number }[] {
+    const groups = new Map<string, { all: number; healthy: Host[]; weight: number }>();
+    for (const h of s.hosts) {
+      const key = localityKey(h);
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { all: 0, healthy: [], weight: h.localityWeight ?? 0 }));
+      g.all++;
+      if (h.healthy) g.healthy.push(h);
+    }
+    const out: { hosts: readonly Host[]; weight: number }[] = [];
+    for (const g of groups.values()) {
+      const weight = g.weight * Math.min(1, (s.overprovisioningFactor / 100) * (g.healthy.length / g.all));
+      if (weight > 0) out.push({ hosts: g.healthy, weight });
+    }
+    return out;
   }
 }

@@ -16,6 +16,8 @@ export interface LbContext {
   readonly random: Random;
   /** Percent of healthy hosts in a priority below which it is in panic (all hosts used); Envoy's default 50, 0 disables. */
   readonly healthyPanicThresholdPercent: number;
+  /** common_lb_config.locality_weighted_lb_config: choose a locality by effective weight, then a host in it. */
+  readonly localityWeightedLb?: boolean;
 }
 
 /** What the router tells the picker about one attempt. */

@@ -26,6 +26,8 @@ export interface ClusterSettings {
   readonly lb: { readonly ext: AnyLoadBalancerExtension; readonly config: unknown };
   /** Percent; Envoy's default 50; 0 disables panic mode. */
   readonly healthyPanicThresholdPercent: number;
+  /** common_lb_config.locality_weighted_lb_config is set: pick a locality by its weight first. */
+  readonly localityWeightedLb: boolean;
 }
 
 const cache = new WeakMap<ClusterConfig, Result<ClusterSettings>>();
@@ -57,7 +59,9 @@ function parse(cluster: ClusterConfig, registry: ExtensionRegistry<AnyLoadBalanc
   const threshold = panic ? (r.number(panic, 'value', ['common_lb_config', 'healthy_panic_threshold']) ?? 0) : 50;
   errors.push(...r.errors.list);
   if (errors.length > 0 || !lb || !cb.ok) return fail(...errors);
-  return ok({ circuitBreakers: cb.value, outlierDetection: od?.ok ? od.value : undefined, healthCheck: hc.ok ? hc.value[0] : undefined, lb, healthyPanicThresholdPercent: threshold });
+  return ok({ circuitBreakers: cb.value, outlierDetection: od?.ok ? od.value : undefined, healthCheck: hc.ok ? hc.value[0] : undefined, lb, healthyPanicThresholdPercent: threshold,
+    localityWeightedLb: common !== undefined && r.object(common, 'locality_weighted_lb_config', ['common_lb_config']) !== undefined,
+  });
 }
 
 function resolvePolicy(policy: WireMessage | undefined, registry: ExtensionRegistry<AnyLoadBalancerExtension>, errors: string[]): ClusterSettings['lb'] | undefined {

@@ -66,7 +66,7 @@ export class Cluster {
     this.settings = o.settings;
     this.stats = createClusterStats(o.stats, this.name);
     this.resources = new ResourceManager(o.settings.circuitBreakers.default);
-    const lbCtx = { clock: o.clock, random: o.random, healthyPanicThresholdPercent: o.settings.healthyPanicThresholdPercent };
+    const lbCtx = { clock: o.clock, random: o.random, healthyPanicThresholdPercent: o.settings.healthyPanicThresholdPercent, localityWeightedLb: o.settings.localityWeightedLb };
     this.#lb = o.settings.lb.ext.create(this.prioritySet, o.settings.lb.config, lbCtx);
     this.outlier = o.settings.outlierDetection && new OutlierDetector({
       config: o.settings.outlierDetection,
@@ -112,11 +112,12 @@ export class Cluster {
           host.weight = e.loadBalancingWeight;
           host.priority = locality.priority;
           host.locality = locality.locality;
+          host.localityWeight = locality.loadBalancingWeight;
           host.hostname = e.hostname;
           host.healthFlags = (host.healthFlags & ~EDS_FLAGS) | edsFlags(e.healthStatus);
         } else {
           host = new Host(e.address.address, e.address.port, {
-            hostname: e.hostname, weight: e.loadBalancingWeight, locality: locality.locality, priority: locality.priority, healthFlags: edsFlags(e.healthStatus),
+            hostname: e.hostname, weight: e.loadBalancingWeight, locality: locality.locality, localityWeight: locality.loadBalancingWeight, priority: locality.priority, healthFlags: edsFlags(e.healthStatus),
           });
         }
         next.set(key, host);

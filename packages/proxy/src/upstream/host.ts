@@ -70,6 +70,8 @@ export class Host {
   hostname: string;
   weight: number;
   locality: Locality;
+  /** Its locality's load_balancing_weight (LocalityLbEndpoints); only locality weighted balancing reads it. */
+  localityWeight: number | undefined;
   priority: number;
   healthFlags = 0;
   readonly stats = new HostStats();
@@ -77,13 +79,14 @@ export class Host {
   /** Created on first use by the cluster (its circuit-breaker limits and timeouts). */
   pool: Http1ConnPool | null = null;
 
-  constructor(address: string, port: number, init: { hostname?: string; weight?: number; locality?: Locality; priority?: number; healthFlags?: number } = {}) {
+  constructor(address: string, port: number, init: { hostname?: string; weight?: number; locality?: Locality; localityWeight?: number; priority?: number; healthFlags?: number } = {}) {
     this.address = address;
     this.port = port;
     this.key = address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
     this.hostname = init.hostname ?? '';
     this.weight = init.weight ?? 1;
     this.locality = init.locality ?? { region: '', zone: '', subZone: '' };
+    this.localityWeight = init.localityWeight;
     this.priority = init.priority ?? 0;
     this.healthFlags = init.healthFlags ?? 0;
   }

@@ -28,6 +28,8 @@ function isPrime(n: number): boolean {
 
 function maglevTable(config: MaglevConfig): PickTable<(Host | undefined)[]> {
   return {
+    // Envoy's hashing balancers do not weigh localities.
+    ignoresLocalityWeights: true,
     build(hosts) {
       const size = config.tableSize;
       const table: (Host | undefined)[] = new Array(size);

@@ -27,6 +27,8 @@ interface Ring {
 
 function ringTable(config: RingHashConfig): PickTable<Ring> {
   return {
+    // Envoy's hashing balancers do not weigh localities.
+    ignoresLocalityWeights: true,
     build(hosts) {
       if (hosts.length === 0) return { hashes: new Uint32Array(0), hosts: [] };
       const total = hosts.reduce((s, h) => s + h.weight, 0);

@@ -16,6 +16,7 @@ import protobuf from 'protobufjs';
 import { messageNameOf } from '../type-urls.ts';
 import type { Any } from './discovery-types.ts';
 import { normalizeFields } from './message-fields.ts';
+import { protoJsonToObject } from './proto-json.ts';
 import { PROTO_INCLUDE_DIRS, RESOURCE_PROTO_FILES } from './proto-paths.ts';
 import { STRUCT_PROTO, STRUCT_PROTO_FILE } from './struct-proto.ts';
 
@@ -76,6 +77,11 @@ export function encodeMessage(typeUrl: string, message: WireMessage): Uint8Array
   const normalized = normalizeFields(type, message);
   if (normalized.errors.length > 0) throw new TypeError(`invalid ${messageNameOf(typeUrl)}: ${normalized.errors.join('; ')}`);
   return type.encode(type.fromObject(normalized.message)).finish();
+}
+
+/** Like encodeMessage, for a message in proto3 JSON form (bare wrappers, `"60s"` durations), as a TypedStruct carries it. */
+export function encodeProtoJsonMessage(typeUrl: string, json: WireMessage): Uint8Array {
+  return encodeMessage(typeUrl, protoJsonToObject(requireType(typeUrl), json));
 }
 
 export function encodeAny(typeUrl: string, message: WireMessage): Any {

@@ -9,7 +9,7 @@
  * `override`, which returns the restore function.
  */
 import { TypeUrl } from '@skiff/api';
-import { decodeMessage, encodeMessage, isKnownTypeUrl, type WireMessage } from '@skiff/api/envoy/resource-codec.ts';
+import { decodeMessage, encodeProtoJsonMessage, isKnownTypeUrl, type WireMessage } from '@skiff/api/envoy/resource-codec.ts';
 import { structToJson } from '@skiff/api/envoy/struct.ts';
 import type { StructWire } from '@skiff/api/envoy/discovery-types.ts';
 import { SkiffError } from '@skiff/common';
@@ -99,12 +99,12 @@ export class ExtensionRegistry<E extends Extension> {
   }
 }
 
-/** Struct (proto3 JSON of the named message) → the decoded message, as if it had arrived as a typed Any. */
+/** Struct (proto3 JSON of the named message: bare wrappers, `"60s"` durations) → the decoded message, as if it had arrived as a typed Any. */
 function unwrapTypedStruct(typeUrl: string, value: StructWire | undefined): WireMessage | string {
   const json = structToJson(value);
   if (!isKnownTypeUrl(typeUrl)) return json;
   try {
-    return decodeMessage(typeUrl, encodeMessage(typeUrl, json));
+    return decodeMessage(typeUrl, encodeProtoJsonMessage(typeUrl, json));
   } catch (err) {
     return `TypedStruct for '${typeUrl}': ${(err as Error).message}`;
   }

@@ -16,6 +16,7 @@ import type { OutgoingFraming } from '../../../http/codec/encoder.ts';
 import type { ResponseHead } from '../../../http/codec/types.ts';
 import { pickCluster, redirectLocation, type ForwardActionConfig, type HashPolicyConfig, type HeaderMutationsConfig, type RouteMatch } from '../../../http/route-table/index.ts';
 import { hash32 } from '../../../load-balancers/hash.ts';
+import { generateHashCookie, parseCookieValue } from '../../../load-balancers/hash-cookie.ts';
 import type { LbRequestContext } from '../../../load-balancers/types.ts';
 import type { Cluster } from '../../../upstream/cluster.ts';
 import { countResponse } from '../../../upstream/cluster-stats.ts';
@@ -108,6 +109,8 @@ export class Router implements HttpFilter, LbRequestContext {
   #done = false;
   #includeAttemptCount = false;
   hashKey: number | undefined = undefined;
+  /** Cookies the cookie hash policy generated for this request; sent on the response (Envoy's downstream_set_cookies_). */
+  #setCookies: string[] | null = null;
   hostSelectionRetryMaxAttempts = 1;
   responseTrailers: HeaderMap | null = null;
   readonly #resumeUpstream = (): void => this.#attempt?.request?.resumeResponse();
@@ -334,6 +337,7 @@ export class Router implements HttpFilter, LbRequestContext {
     const stream = this.#stream;
     stream.info.responseCodeDetails = 'via_upstream';
     if (!this.#s.config.suppressEnvoyHeaders) head.headers.set('x-envoy-upstream-service-time', String(this.#s.ctx.clock.now() - attempt.startMs));
+    if (this.#setCookies !== null) for (const c of this.#setCookies) head.headers.add('set-cookie', c);
     const endStream = head.framing === 'none';
     stream.encodeHeaders({ status, reason: head.reason, headers: head.headers, framing: head.framing, contentLength: head.contentLength }, endStream);
     attempt.status = status;
@@ -551,7 +555,15 @@ export class Router implements HttpFilter, LbRequestContext {
       if (p.kind === 'header') v = p.headerName === ':authority' ? h.authority : p.headerName === ':path' ? h.path : h.headers.get(p.headerName);
       else if (p.kind === 'sourceIp') v = this.#stream.downstream.remoteAddress;
       else if (p.kind === 'queryParameter') v = new URLSearchParams(h.path.slice(h.path.indexOf('?') + 1)).get(p.name) ?? undefined;
-      else if (p.kind === 'cookie') v = cookieValue(h.headers.get('cookie'), p.name);
+      else if (p.kind === 'cookie') {
+        v = parseCookieValue(h.headers.get('cookie'), p.name);
+        if (v === undefined && p.ttlMs !== undefined) {
+          const d = this.#stream.downstream;
+          const generated = generateHashCookie(p.name, p.path, p.ttlMs, `${d.remoteAddress}${d.localAddress}:${d.localPort}`);
+          (this.#setCookies ??= []).push(generated.setCookie);
+          v = generated.value;
+        }
+      }
       if (v === undefined) continue;
       key = key === undefined ? v : key + '\u0000' + v;
       if (p.terminal) break;
@@ -604,11 +616,3 @@ function applyRequestMutations(headers: HeaderMap, m: HeaderMutationsConfig | un
   }
 }
 
-function cookieValue(cookie: string | undefined, name: string): string | undefined {
-  if (cookie === undefined) return undefined;
-  for (const part of cookie.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}

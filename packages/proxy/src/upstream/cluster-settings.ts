@@ -17,6 +17,7 @@ import type { ClusterConfig } from '../xds-client/types.ts';
 import { parseCircuitBreakers, type CircuitBreakersConfig } from './circuit-breakers.ts';
 import { parseHealthChecks, type HealthCheckConfig } from './health-check/index.ts';
 import { parseOutlierDetection, type OutlierDetectionConfig } from './outlier-detection/index.ts';
+import { parseUpstreamHttpProtocol } from './conn-pool/http-protocol-options.ts';
 
 export interface ClusterSettings {
   readonly circuitBreakers: CircuitBreakersConfig;
@@ -57,6 +58,7 @@ function parse(cluster: ClusterConfig, registry: ExtensionRegistry<AnyLoadBalanc
   const common = cluster.commonLbConfig;
   const panic = common ? r.object(common, 'healthy_panic_threshold', ['common_lb_config']) : undefined;
   const threshold = panic ? (r.number(panic, 'value', ['common_lb_config', 'healthy_panic_threshold']) ?? 0) : 50;
+  parseUpstreamHttpProtocol(cluster, errors); // validated here (NACK); read from its cache by Cluster.poolFor
   errors.push(...r.errors.list);
   if (errors.length > 0 || !lb || !cb.ok) return fail(...errors);
   return ok({ circuitBreakers: cb.value, outlierDetection: od?.ok ? od.value : undefined, healthCheck: hc.ok ? hc.value[0] : undefined, lb, healthyPanicThresholdPercent: threshold,

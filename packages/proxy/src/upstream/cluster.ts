@@ -18,6 +18,10 @@ import { HealthChecker } from './health-check/index.ts';
 import { HealthFlag, Host } from './host.ts';
 import { OutlierDetector } from './outlier-detection/index.ts';
 import { PrioritySet } from './priority-set.ts';
+import type { HttpProtocol } from '../http/downstream-stream.ts';
+import { Http2ConnPool } from './conn-pool/http2-conn-pool.ts';
+import { upstreamHttp2Options } from './conn-pool/http-protocol-options.ts';
+import type { ConnPool } from './conn-pool/types.ts';
 
 export interface ClusterOptions {
   readonly config: ClusterConfig;
@@ -123,7 +127,7 @@ export class Cluster {
         next.set(key, host);
       }
     }
-    for (const [key, host] of this.#hosts) if (!next.has(key)) host.pool?.close();
+    for (const [key, host] of this.#hosts) if (!next.has(key)) { host.pool?.close(); host.http2Pool?.close(); }
     this.#hosts = next;
     // New hosts start with FAILED_ACTIVE_HC (set here, before the balancer sees them) and are checked at once.
     this.healthChecker?.setHosts([...next.values()]);
@@ -132,7 +136,16 @@ export class Cluster {
   }
 
   /** The host's connection pool, created with this cluster's limits on first use. */
-  poolFor(host: Host): Http1ConnPool {
+  poolFor(host: Host, downstream: HttpProtocol = 'HTTP/1.1'): ConnPool {
+    const http2 = upstreamHttp2Options(this.config, downstream);
+    if (http2 !== undefined) {
+      const cb = this.settings.circuitBreakers.default;
+      host.http2Pool ??= new Http2ConnPool({
+        clock: this.#o.clock, host: host.address, port: host.port, http2, connectTimeoutMs: this.config.connectTimeoutMs,
+        maxConnections: cb.maxConnections, maxPendingRequests: cb.maxPendingRequests,
+      });
+      return host.http2Pool;
+    }
     let pool = host.pool;
     if (pool === null) {
       const cb = this.settings.circuitBreakers.default;
@@ -154,6 +167,7 @@ export class Cluster {
     if (this.#closed) return;
     this.#closed = true;
     this.outlier?.close();
+    for (const host of this.#hosts.values()) host.http2Pool?.close();
     this.healthChecker?.close();
     this.#lb.destroy();
     for (const host of this.#hosts.values()) host.pool?.close();
@@ -162,6 +176,7 @@ export class Cluster {
   /** Closes every connection now (shutdown). */
   destroy(): void {
     this.close();
+    for (const host of this.#hosts.values()) host.http2Pool?.destroy();
     for (const host of this.#hosts.values()) host.pool?.destroy();
   }
 

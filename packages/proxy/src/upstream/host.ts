@@ -7,6 +7,7 @@
  * `healthy`.
  */
 import type { Http1ConnPool } from './conn-pool/conn-pool.ts';
+import type { ConnPool } from './conn-pool/types.ts';
 
 /** Envoy's Host::HealthFlag bits. */
 export const HealthFlag = {
@@ -78,6 +79,8 @@ export class Host {
   readonly outlier = new HostOutlierState();
   /** Created on first use by the cluster (its circuit-breaker limits and timeouts). */
   pool: Http1ConnPool | null = null;
+  /** The HTTP/2 pool, for clusters whose protocol options say HTTP/2 (or the downstream's protocol). */
+  http2Pool: ConnPool | null = null;
 
   constructor(address: string, port: number, init: { hostname?: string; weight?: number; locality?: Locality; localityWeight?: number; priority?: number; healthFlags?: number } = {}) {
     this.address = address;

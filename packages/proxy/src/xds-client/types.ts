@@ -134,6 +134,8 @@ export interface ClusterConfig {
   /** Always the typed form: a legacy lb_policy (+ *_lb_config) is converted to load_balancing_policy at decode. */
   readonly loadBalancingPolicy: WireMessage;
   readonly commonLbConfig: WireMessage | undefined;
+  /** Parsed by upstream/conn-pool/http-protocol-options.ts (HTTP/1.1 or HTTP/2 upstream). */
+  readonly typedExtensionProtocolOptions: WireMessage | undefined;
 }
 
 // ── Snapshot ─────────────────────────────────────────────────────────────

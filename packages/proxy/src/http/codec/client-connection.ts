@@ -20,7 +20,7 @@ import { LazyTimer } from './lazy-timer.ts';
 import { type CodecError, type CodecLimits, DEFAULT_CODEC_LIMITS, type ResponseHead } from './types.ts';
 
 /** Envoy's StreamResetReason values an HTTP/1 upstream can produce, as resetReasonToString spells them. */
-export type UpstreamResetReason = 'connection termination' | 'protocol error' | 'local reset';
+export type UpstreamResetReason = 'connection termination' | 'protocol error' | 'local reset' | 'remote reset' | 'remote refused stream reset';
 
 /** Receives one response. Exactly one of onResponseEnd, onReset or onUpgrade ends it. */
 export interface ResponseSink {

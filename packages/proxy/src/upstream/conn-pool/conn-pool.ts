@@ -21,6 +21,7 @@ import { ClientConnection, type ClientConnectionEvents } from '../../http/codec/
 import type { CodecLimits } from '../../http/codec/types.ts';
 import { PoolFailure } from './pool-failure.ts';
 import { ConnPoolStats } from './stats.ts';
+import type { UpstreamCodecClient } from './types.ts';
 
 export interface ConnPoolOptions {
   readonly clock: Clock;
@@ -44,7 +45,7 @@ export interface ConnPoolOptions {
 /** What a caller of newStream is told when a connection is (or is not) available. */
 export interface PoolCallbacks {
   /** Start exactly one request on `conn` (conn.startRequest), now. */
-  onPoolReady(conn: ClientConnection): void;
+  onPoolReady(conn: UpstreamCodecClient): void;
   onPoolFailure(failure: PoolFailure): void;
 }
 

@@ -61,6 +61,7 @@ export function parseCluster(wire: WireMessage): Result<ClusterConfig> {
     healthChecks: r.objects(wire, 'health_checks', []),
     loadBalancingPolicy: r.object(wire, 'load_balancing_policy', []) ?? legacyLoadBalancingPolicy(r, wire, lbPolicy),
     commonLbConfig: r.object(wire, 'common_lb_config', []),
+    typedExtensionProtocolOptions: r.object(wire, 'typed_extension_protocol_options', []),
   });
 }
 

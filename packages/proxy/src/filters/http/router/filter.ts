@@ -10,7 +10,8 @@
  * them. Envoy's x-envoy-* headers are added unless suppressed.
  */
 import type { Cancel } from '@skiff/common';
-import type { ClientConnection, ResponseSink, UpstreamRequest, UpstreamResetReason } from '../../../http/codec/client-connection.ts';
+import type { ResponseSink, UpstreamResetReason } from '../../../http/codec/client-connection.ts';
+import type { UpstreamCodecClient, UpstreamRequestHandle } from '../../../upstream/conn-pool/types.ts';
 import { HeaderMap } from '../../../http/codec/header-map.ts';
 import type { OutgoingFraming } from '../../../http/codec/encoder.ts';
 import type { ResponseHead } from '../../../http/codec/types.ts';
@@ -45,7 +46,7 @@ class UpstreamAttempt implements PoolCallbacks, ResponseSink {
   readonly host: Host;
   readonly startMs: number;
   pending: PoolRequest | null = null;
-  request: UpstreamRequest | null = null;
+  request: UpstreamRequestHandle | null = null;
   active = true;
   isRetry: boolean;
   perTryTimer: Cancel | null = null;
@@ -59,7 +60,7 @@ class UpstreamAttempt implements PoolCallbacks, ResponseSink {
     this.isRetry = isRetry;
   }
 
-  onPoolReady(conn: ClientConnection): void {
+  onPoolReady(conn: UpstreamCodecClient): void {
     this.router.onPoolReady(this, conn);
   }
 
@@ -240,7 +241,7 @@ export class Router implements HttpFilter, LbRequestContext {
     cluster.stats.upstream_rq_total.inc();
     host.stats.rq_active++;
     host.stats.rq_total++;
-    const pool = cluster.poolFor(host);
+    const pool = cluster.poolFor(host, stream.info.protocol);
     const cxOverflowBefore = pool.stats.upstream_cx_overflow;
     const r = pool.newStream(attempt);
     if (pool.stats.upstream_cx_overflow !== cxOverflowBefore) cluster.stats.upstream_cx_overflow.inc(pool.stats.upstream_cx_overflow - cxOverflowBefore);
@@ -266,7 +267,7 @@ export class Router implements HttpFilter, LbRequestContext {
     if (perTry !== undefined && perTry > 0 && attempt.active) attempt.perTryTimer = this.#s.ctx.clock.setTimeout(() => this.#onPerTryTimeout(attempt), perTry);
   }
 
-  onPoolReady(attempt: UpstreamAttempt, conn: ClientConnection): void {
+  onPoolReady(attempt: UpstreamAttempt, conn: UpstreamCodecClient): void {
     this.#cluster!.outlier?.putResult(attempt.host, 'local_origin_connect_success');
     if (attempt.pending !== null) {
       this.#cluster!.resources.pendingRequests.dec();
@@ -372,7 +373,7 @@ export class Router implements HttpFilter, LbRequestContext {
       this.#stream.resetStream();
       return;
     }
-    this.#failAttempt(attempt, 'reset', reason);
+    this.#failAttempt(attempt, reason === 'remote refused stream reset' ? 'refused-stream' : 'reset', reason);
   }
 
   // outcomes

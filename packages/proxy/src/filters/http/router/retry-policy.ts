@@ -20,7 +20,7 @@ export const RetryOn = {
 } as const;
 
 /** What went wrong with an attempt, for the retry decision. */
-export type AttemptFailure = 'reset' | 'connect-failure' | 'per-try-timeout' | 'overflow';
+export type AttemptFailure = 'reset' | 'refused-stream' | 'connect-failure' | 'per-try-timeout' | 'overflow';
 
 export interface CompiledRetryPolicy {
   readonly config: RetryPolicyConfig;
@@ -60,5 +60,6 @@ export function retriableFailure(p: CompiledRetryPolicy, failure: AttemptFailure
   const on = p.retryOn;
   if ((on & (RetryOn['5xx'] | RetryOn['gateway-error'])) !== 0) return true;
   if (failure === 'connect-failure') return (on & (RetryOn['connect-failure'] | RetryOn.reset)) !== 0;
+  if (failure === 'refused-stream') return (on & (RetryOn['refused-stream'] | RetryOn.reset)) !== 0;
   return (on & RetryOn.reset) !== 0;
 }

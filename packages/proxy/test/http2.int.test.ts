@@ -1,0 +1,131 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http2 from 'node:http2';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { WireMessage } from '@skiff/api/envoy/resource-codec.ts';
+import { assignment, echo, edsCluster, get, listener, startHarness, until, type Echo, type Harness } from './harness.ts';
+
+const H2_OPTIONS = { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions', explicit_http_config: { http2_protocol_options: {} } } };
+
+/** The harness listener with extra HttpConnectionManager fields. */
+function hcmListener(name: string, extra: Record<string, unknown>): WireMessage {
+  const l = listener(name, 'r') as { filter_chains: { filters: { typed_config: Record<string, unknown> }[] }[] };
+  Object.assign(l.filter_chains[0].filters[0].typed_config, extra);
+  return l as unknown as WireMessage;
+}
+
+interface H2Reply { status: number; headers: http2.IncomingHttpHeaders; body: string; trailers: http2.IncomingHttpHeaders }
+
+function h2request(session: http2.ClientHttp2Session, headers: http2.OutgoingHttpHeaders, body?: Buffer | string): Promise<H2Reply> {
+  return new Promise((resolve, reject) => {
+    const req = session.request(headers, { endStream: body === undefined });
+    let status = 0;
+    let rh: http2.IncomingHttpHeaders = {};
+    let trailers: http2.IncomingHttpHeaders = {};
+    let data = '';
+    req.on('response', (h) => { status = Number(h[':status']); rh = h; });
+    req.on('trailers', (t) => { trailers = t; });
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (data += c));
+    req.on('end', () => resolve({ status, headers: rh, body: data, trailers }));
+    req.on('error', reject);
+    if (body !== undefined) req.end(body);
+  });
+}
+
+describe('HTTP/2 through the proxy', () => {
+  let h: Harness;
+  let a: Echo;
+  let h2up: http2.Http2Server;
+  let h2port = 0;
+  const h2seen: { path: string; protocol: string; authority: string }[] = [];
+  let port = 0;
+
+  before(async () => {
+    a = await echo('a');
+    h2up = http2.createServer((req, res) => {
+      h2seen.push({ path: req.url, protocol: req.httpVersion, authority: String(req.headers[':authority']) });
+      let n = 0;
+      req.on('data', (c: Buffer) => (n += c.length));
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        res.setHeader('x-upstream', 'h2');
+        res.end(JSON.stringify({ upstream: 'h2', path: req.url, bytes: n, version: req.httpVersion }));
+      });
+    });
+    h2up.listen(0, '127.0.0.1');
+    await once(h2up, 'listening');
+    h2port = (h2up.address() as AddressInfo).port;
+    h = await startHarness();
+    await h.push({
+      clusters: [edsCluster('a'), edsCluster('h2', { typed_extension_protocol_options: H2_OPTIONS })],
+      endpoints: [assignment('a', [a]), assignment('h2', [{ host: '127.0.0.1', port: h2port }])],
+      listeners: [hcmListener('auto', {})],
+      routes: [{ name: 'r', virtual_hosts: [{ name: 'all', domains: ['*'], routes: [
+        { match: { prefix: '/h2' }, route: { cluster: 'h2' } },
+        { match: { prefix: '/' }, route: { cluster: 'a' } },
+      ] }] }],
+    });
+    port = h.port('auto');
+  });
+
+  after(async () => {
+    await h.close();
+    await a.stop();
+    h2up.close();
+  });
+
+  it('serves h2c with prior knowledge (codec_type AUTO) and forwards to an HTTP/1.1 upstream', async () => {
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    try {
+      const r = await h2request(session, { ':path': '/x?y=1', ':authority': 'reviews', 'x-test': 'one' });
+      assert.equal(r.status, 200);
+      assert.deepEqual(JSON.parse(r.body), { upstream: 'a', path: '/x?y=1', host: 'reviews' });
+      assert.equal(r.headers.server, 'istio-envoy');
+      assert.equal(a.seen.at(-1)!.headers['x-test'], 'one');
+      assert.equal(a.seen.at(-1)!.headers['x-forwarded-proto'], 'http');
+      // Many streams on one session, concurrently.
+      const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => h2request(session, { ':path': `/n/${i}`, ':authority': 'reviews' })));
+      assert.deepEqual(replies.map((x) => JSON.parse(x.body).path), Array.from({ length: 20 }, (_, i) => `/n/${i}`));
+    } finally {
+      session.close();
+    }
+    assert.equal(h.proxy.stats.counter('http.outbound_0.0.0.0_80.downstream_cx_http2_total').value, 1);
+  });
+
+  it('still serves HTTP/1.1 on the same AUTO listener', async () => {
+    const r = await get(port, '/plain');
+    assert.equal(r.status, 200);
+    assert.equal(JSON.parse(r.body).path, '/plain');
+  });
+
+  it('forwards an HTTP/2 request body to an HTTP/1.1 upstream (chunked, unknown length)', async () => {
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    try {
+      const r = await h2request(session, { ':path': '/post', ':method': 'POST', ':authority': 'reviews' }, Buffer.alloc(100_000, 7));
+      assert.equal(r.status, 200);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('speaks HTTP/2 to a cluster with explicit http2_protocol_options: h1 → h2 and h2 → h2', async () => {
+    const r1 = await get(port, '/h2/one');
+    assert.equal(r1.status, 200);
+    assert.deepEqual(JSON.parse(r1.body), { upstream: 'h2', path: '/h2/one', bytes: 0, version: '2.0' });
+    assert.equal(h2seen.at(-1)!.authority, 'reviews');
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    try {
+      const r = await h2request(session, { ':path': '/h2/post', ':method': 'POST', ':authority': 'reviews' }, 'x'.repeat(70_000));
+      assert.equal(JSON.parse(r.body).bytes, 70_000);
+      await Promise.all(Array.from({ length: 30 }, (_, i) => h2request(session, { ':path': `/h2/m/${i}`, ':authority': 'reviews' })));
+    } finally {
+      session.close();
+    }
+    // One upstream session carried all of them.
+    const pool = h.proxy.clusters.get('h2')!.prioritySet.allHosts[0].http2Pool!;
+    assert.equal(pool.stats.upstream_cx_total, 1);
+    assert.equal(pool.stats.upstream_rq_total, 32);
+  });
+});

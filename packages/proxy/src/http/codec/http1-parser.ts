@@ -56,6 +56,17 @@ const HEX = new Int8Array(256).fill(-1);
 for (let i = 0; i < 10; i++) HEX[48 + i] = i;
 for (let i = 0; i < 6; i++) HEX[65 + i] = HEX[97 + i] = 10 + i;
 
+/**
+ * Envoy's details for a control character in a head: in a header line (name or
+ * value) `http1.invalid_characters`, as the codec's header validation answers;
+ * a bare CR or LF, or anything in the start line, is a framing error.
+ */
+function badCharDetails(s: string, at: number, hasStartLine = true): string {
+  const c = s.charCodeAt(at);
+  if (c === CR || c === LF) return 'http1.codec_error';
+  return !hasStartLine || at > s.indexOf('\r\n') ? 'http1.invalid_characters' : 'http1.codec_error';
+}
+
 function isToken(s: string): boolean {
   if (s.length === 0) return false;
   for (let i = 0; i < s.length; i++) {
@@ -310,7 +321,10 @@ export class Http1Parser<H extends RequestHead | ResponseHead> {
       }
       // A bare-LF head would otherwise wait forever for a CRLFCRLF that never comes.
       if (block.indexOf('\n\n', Math.max(start, searchFrom - 1), 'latin1') >= 0) {
-        this.#fail(CodecErrors.malformed());
+        // The same details the complete head would get: the first bad character decides.
+        const text = block.toString('latin1', start);
+        const bad = BAD_HEAD_CHARS.exec(text);
+        this.#fail(CodecErrors.malformed(bad === null ? 'http1.codec_error' : badCharDetails(text, bad.index, !allowEmpty)));
         return buf.length;
       }
       this.#partial = start === 0 && partial !== null ? block : block.subarray(start);
@@ -344,8 +358,9 @@ export class Http1Parser<H extends RequestHead | ResponseHead> {
     this.#blockReady = false;
     const s = this.#headString;
     this.#headString = '';
-    if (BAD_HEAD_CHARS.test(s)) {
-      this.#fail(CodecErrors.malformed());
+    const bad = BAD_HEAD_CHARS.exec(s);
+    if (bad !== null) {
+      this.#fail(CodecErrors.malformed(badCharDetails(s, bad.index)));
       return buf.length;
     }
     const head = this.#isRequest ? this.#parseRequestHead(s) : this.#parseResponseHead(s);
@@ -421,8 +436,9 @@ export class Http1Parser<H extends RequestHead | ResponseHead> {
     const s = this.#headString;
     this.#headString = '';
     if (s.length > 0) {
-      if (BAD_HEAD_CHARS.test(s)) {
-        this.#fail(CodecErrors.malformed());
+      const bad = BAD_HEAD_CHARS.exec(s);
+      if (bad !== null) {
+        this.#fail(CodecErrors.malformed(badCharDetails(s, bad.index, false)));
         return buf.length;
       }
       const trailers = this.#parseFields(s, 0);

@@ -12,7 +12,9 @@
  *
  * Timeouts, on the injected Clock: idle (no request in progress; Envoy's
  * idle_timeout, the connection is closed), request headers (first byte to end
- * of head) and request (head to end of body), both 408 as Envoy replies.
+ * of head) and request (head to end of body), both 408 as Envoy replies, and
+ * stream idle (no bytes either way for stream_idle_timeout while a request is
+ * in progress: 408 `stream timeout` before the response started, else reset).
  * Protocol errors are answered with Envoy's status and reason-phrase body, and
  * the connection is closed.
  */
@@ -34,6 +36,8 @@ export interface ServerConnectionOptions {
   readonly requestHeadersTimeoutMs?: number;
   /** End of the head to the end of the body; 0 (Envoy's default) disables. */
   readonly requestTimeoutMs?: number;
+  /** A request in progress with no activity either way for this long is ended; 0 disables (Envoy's default is 5 min). */
+  readonly streamIdleTimeoutMs?: number;
   /** Called once per request, synchronously from the parser. */
   readonly onRequest: (stream: ServerStream) => void;
 }
@@ -60,6 +64,7 @@ export class ServerConnection implements ParserHandler<RequestHead> {
   readonly #parser: Http1Parser<RequestHead>;
   readonly #idleTimer: LazyTimer;
   readonly #requestTimer: LazyTimer;
+  readonly #streamIdleTimer: LazyTimer;
   #stream: ServerStream | null = null;
   /** The request timer currently guards the head (true) or the body (false). */
   #awaitingHead = false;
@@ -74,6 +79,7 @@ export class ServerConnection implements ParserHandler<RequestHead> {
     this.#parser = Http1Parser.forRequests(this, this.#limits);
     this.#idleTimer = new LazyTimer(options.clock, () => this.close());
     this.#requestTimer = new LazyTimer(options.clock, () => this.#onRequestTimeout());
+    this.#streamIdleTimer = new LazyTimer(options.clock, () => this.#onStreamIdleTimeout());
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('end', () => this.#onEnd());
@@ -111,6 +117,7 @@ export class ServerConnection implements ParserHandler<RequestHead> {
     this.#closed = true;
     this.#idleTimer.stop();
     this.#requestTimer.stop();
+    this.#streamIdleTimer.stop();
     this.#parser.destroy();
   }
 
@@ -152,6 +159,22 @@ export class ServerConnection implements ParserHandler<RequestHead> {
     stream.sendLocalReply({ status: 408, body: 'request timeout', details: 'request_overall_timeout' });
   }
 
+  #onStreamIdleTimeout(): void {
+    const stream = this.#stream;
+    if (stream === null) return;
+    if (stream.responseStarted) {
+      this.destroy('request_timeout');
+      return;
+    }
+    stream.cancelConsumer('request_timeout');
+    stream.sendLocalReply({ status: 408, body: 'stream timeout', details: 'stream_idle_timeout' });
+  }
+
+  /** Activity on the stream in progress (either direction): the stream idle timeout starts over. */
+  touchStream(): void {
+    if (this.#streamIdleTimer.isArmed) this.#streamIdleTimer.arm(this.#options.streamIdleTimeoutMs ?? 0);
+  }
+
   // ParserHandler<RequestHead>
 
   onHead(head: RequestHead): void {
@@ -161,6 +184,7 @@ export class ServerConnection implements ParserHandler<RequestHead> {
     }
     this.#awaitingHead = false;
     this.#requestTimer.arm(this.#options.requestTimeoutMs ?? 0);
+    this.#streamIdleTimer.arm(this.#options.streamIdleTimeoutMs ?? 0);
     const stream = new ServerStream(this, head);
     this.#stream = stream;
     if (head.upgrade) this.#upgraded = true;
@@ -171,6 +195,7 @@ export class ServerConnection implements ParserHandler<RequestHead> {
   }
 
   onBody(chunk: Buffer): void {
+    this.touchStream();
     this.#stream?.deliverData(chunk);
   }
 
@@ -223,6 +248,7 @@ export class ServerConnection implements ParserHandler<RequestHead> {
     }
     this.#stream = null;
     this.#requestTimer.disarm();
+    this.#streamIdleTimer.disarm();
     this.#idleTimer.arm(this.#options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
     while (this.#readPauses > 0) this.resumeReading();
     this.#parser.resume();
@@ -351,6 +377,7 @@ export class ServerStream {
   writeHead(status: number, reason: string, headers: HeaderMap, framing: OutgoingFraming, contentLength: number): void {
     if (this.#responseStarted || this.#complete) return;
     this.#responseStarted = true;
+    this.#conn.touchStream();
     if (status === 101) {
       this.#conn.writeRaw(encodeResponseHead(101, reason, headers, 'none', -1, 'upgrade', headers.get('upgrade')));
       return;
@@ -369,6 +396,7 @@ export class ServerStream {
   /** Writes body bytes; false means the socket is full: wait for onceDrain before writing more. */
   write(chunk: Buffer): boolean {
     if (this.#complete || chunk.length === 0) return true;
+    this.#conn.touchStream();
     const socket = this.#conn.socket;
     if (!this.#chunked) return socket.write(chunk);
     socket.write(chunkHeader(chunk.length), 'latin1');

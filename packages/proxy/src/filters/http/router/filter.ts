@@ -393,9 +393,11 @@ export class Router implements HttpFilter, LbRequestContext {
       this.#reply(504, 'upstream request timeout', 'UT', 'upstream_per_try_timeout');
       return;
     }
-    const flag = failure === 'connect-failure' ? 'UF' : 'UC';
     const reason = resetReason ?? 'connection termination';
-    this.#reply(503, UPSTREAM_RESET_BEFORE_HEADERS + reason, flag, `upstream_reset_before_response_started{${reason.replaceAll(' ', '_')}}`);
+    // Envoy answers an upstream protocol error 502 with UPE; other resets 503 UC (UF when connecting failed).
+    const flag = failure === 'connect-failure' ? 'UF' : reason === 'protocol error' ? 'UPE' : 'UC';
+    const status = reason === 'protocol error' ? 502 : 503;
+    this.#reply(status, UPSTREAM_RESET_BEFORE_HEADERS + reason, flag, `upstream_reset_before_response_started{${reason.replaceAll(' ', '_')}}`);
   }
 
   #overflow(): void {
@@ -403,7 +405,7 @@ export class Router implements HttpFilter, LbRequestContext {
     this.#stream.sendLocalReply(503, UPSTREAM_RESET_BEFORE_HEADERS + 'overflow', { responseFlag: 'UO', details: 'upstream_reset_before_response_started{overflow}', headers: OVERLOADED });
   }
 
-  #reply(status: number, body: string, flag: 'UH' | 'UF' | 'UC' | 'UT', details: string): void {
+  #reply(status: number, body: string, flag: 'UH' | 'UF' | 'UC' | 'UPE' | 'UT', details: string): void {
     this.#finishRouter();
     this.#stream.sendLocalReply(status, body, { responseFlag: flag, details });
   }

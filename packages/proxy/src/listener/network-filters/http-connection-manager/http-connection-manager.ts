@@ -102,7 +102,11 @@ export class HttpConnectionManager implements FilterManagerHost {
         conn = startHttp2(socket, this.protocol.http2, this.#deps.clock, this.settings.idleTimeoutMs, onRequest, () => stats.counters.downstream_rq_too_many_premature_resets.inc());
       } else {
         stats.counters.downstream_cx_http1_total.inc();
-        conn = new ServerConnection(socket, { clock: this.#deps.clock, idleTimeoutMs: this.settings.idleTimeoutMs, requestHeadersTimeoutMs: this.settings.requestHeadersTimeoutMs, onRequest });
+        const s = this.settings;
+        conn = new ServerConnection(socket, {
+          clock: this.#deps.clock, idleTimeoutMs: s.idleTimeoutMs, requestHeadersTimeoutMs: s.requestHeadersTimeoutMs,
+          requestTimeoutMs: s.requestTimeoutMs, streamIdleTimeoutMs: s.streamIdleTimeoutMs, limits: s.limits, onRequest,
+        });
         socket.resume();
       }
       this.#connections.add(conn);

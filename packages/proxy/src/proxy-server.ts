@@ -12,6 +12,7 @@ import type { ExtensionRegistry } from './extensions/registry.ts';
 import { createHttpFilterRegistry, perFilterConfigParser } from './filters/http/index.ts';
 import type { AnyHttpFilterExtension } from './filters/http/extension.ts';
 import { ListenerManager } from './listener/index.ts';
+import { LocalCapture, type LocalCaptureConfig } from './listener/local-capture/index.ts';
 import { StatsRegistry } from './stats/index.ts';
 import { ClusterManager } from './upstream/cluster-manager.ts';
 import { XdsClient, type XdsSnapshot } from './xds-client/index.ts';
@@ -27,6 +28,8 @@ export interface ProxyServerOptions {
   readonly admin?: boolean;
   readonly initialFetchTimeoutMs?: number;
   readonly bindAddress?: (listener: ListenerConfig) => { readonly host: string; readonly port: number };
+  /** Local mode (ADR 0004): capture the pod IP's inbound ports and serve virtualOutbound as an HTTP proxy. */
+  readonly localCapture?: LocalCaptureConfig;
   readonly log?: (line: string) => void;
 }
 
@@ -46,16 +49,23 @@ export class ProxyServer {
   readonly listeners: ListenerManager;
   readonly stats: StatsRegistry;
   readonly admin: AdminServer | undefined;
+  readonly localCapture: LocalCapture | undefined;
   #unsubscribe: (() => void) | undefined;
   #closed = false;
 
   constructor(o: ProxyServerOptions) {
     this.stats = o.stats ?? new StatsRegistry();
     const httpFilters = o.httpFilters ?? createHttpFilterRegistry();
-    this.clusters = new ClusterManager({ clock: o.clock, random: o.random, stats: this.stats });
-    this.listeners = new ListenerManager({
-      clock: o.clock, random: o.random, stats: this.stats, clusters: this.clusters, httpFilters, requestId: () => uuid4(o.random), bindAddress: o.bindAddress, log: o.log,
+    const capture = o.localCapture && new LocalCapture(o.localCapture, o.log);
+    this.localCapture = capture;
+    this.clusters = new ClusterManager({
+      clock: o.clock, random: o.random, stats: this.stats, originalDstAddressMap: capture?.mapOriginalDestination, defaultSourceAddress: o.localCapture?.podIp, log: o.log,
     });
+    this.listeners = new ListenerManager({
+      clock: o.clock, random: o.random, stats: this.stats, clusters: this.clusters, httpFilters, requestId: () => uuid4(o.random),
+      bindAddress: o.bindAddress ?? capture?.bindAddress, interceptAccept: capture?.interceptAccept, log: o.log,
+    });
+    capture?.attach(this.listeners);
     this.xds = new XdsClient({
       bootstrap: o.bootstrap,
       clock: o.clock,
@@ -86,6 +96,7 @@ export class ProxyServer {
     if (this.#closed) return;
     this.clusters.onSnapshot(snapshot);
     this.listeners.onSnapshot(snapshot);
+    this.localCapture?.onSnapshot(snapshot);
   }
 
   async close(): Promise<void> {
@@ -93,6 +104,7 @@ export class ProxyServer {
     this.#closed = true;
     this.#unsubscribe?.();
     this.xds.close();
+    await this.localCapture?.close();
     await this.listeners.close();
     this.clusters.close();
     await this.admin?.close();

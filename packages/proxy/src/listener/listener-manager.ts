@@ -15,8 +15,9 @@ import { compileHttpFilterChain, validateHttpFilters } from '../filters/http/fil
 import type { AnyHttpFilterExtension } from '../filters/http/extension.ts';
 import type { StatsRegistry } from '../stats/index.ts';
 import type { ClusterLookup } from '../upstream/cluster-manager.ts';
-import type { FilterChainConfig, ListenerConfig, ResourceEntry, XdsSnapshot } from '../xds-client/types.ts';
+import type { FilterChainConfig, ListenerConfig, ResourceEntry, SocketAddress, XdsSnapshot } from '../xds-client/types.ts';
 import { needsHttpInspection, selectFilterChain, sniffApplicationProtocol } from './filter-chain-match.ts';
+import { originalDestinationOf, setOriginalDestination } from './original-destination.ts';
 import { HttpConnectionManager } from './network-filters/http-connection-manager/http-connection-manager.ts';
 import { createHcmStats } from './network-filters/http-connection-manager/stats.ts';
 import { TcpProxy } from './network-filters/tcp-proxy/tcp-proxy.ts';
@@ -30,6 +31,8 @@ export interface ListenerManagerOptions {
   readonly requestId: () => string;
   /** Where to bind a listener (local mode maps addresses); default: its own address. */
   readonly bindAddress?: (listener: ListenerConfig) => { readonly host: string; readonly port: number };
+  /** Sees each accepted socket first; true takes it over (local capture's HTTP proxy front on virtualOutbound). */
+  readonly interceptAccept?: (listenerName: string, socket: Socket) => boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -55,13 +58,15 @@ class ActiveListener {
     this.current = current;
   }
 
-  onConnection(socket: Socket, originalPort?: number): void {
+  /** A connection accepted here, or (handedOff) passed on by a use_original_dst listener. */
+  onConnection(socket: Socket, handedOff = false): void {
     const compiled = this.current;
     const config = compiled.entry.config;
-    if (config.useOriginalDst && originalPort === undefined) {
-      const target = this.#manager.listenerForOriginalDst(socket.localAddress ?? '', socket.localPort ?? 0, this);
+    if (config.useOriginalDst && !handedOff) {
+      const dst = originalDestinationOf(socket);
+      const target = this.#manager.listenerForOriginalDst(dst.address, dst.port, this);
       if (target) {
-        target.onConnection(socket, socket.localPort ?? 0);
+        target.onConnection(socket, true);
         return;
       }
     }
@@ -79,9 +84,10 @@ class ActiveListener {
 
   #dispatch(compiled: CompiledChains, socket: Socket, applicationProtocols: readonly string[]): void {
     const config = compiled.entry.config;
+    const dst = originalDestinationOf(socket);
     const i = selectFilterChain(config.filterChains.map((c) => c.match), {
-      destinationPort: socket.localPort ?? 0,
-      destinationIp: socket.localAddress ?? '',
+      destinationPort: dst.port,
+      destinationIp: dst.address,
       sourceIp: socket.remoteAddress ?? '',
       sourcePort: socket.remotePort ?? 0,
       transportProtocol: 'raw_buffer',
@@ -170,13 +176,35 @@ export class ListenerManager {
     this.#binding = Promise.all(binds).then(() => undefined);
   }
 
-  listenerForOriginalDst(address: string, port: number, except: ActiveListener): ActiveListener | undefined {
+  /** Envoy's use_original_dst lookup: the listener on exactly address:port, else one on 0.0.0.0:port (or [::]:port). */
+  listenerForOriginalDst(address: string, port: number, except?: ActiveListener): ActiveListener | undefined {
+    let wildcard: ActiveListener | undefined;
     for (const l of this.#listeners.values()) {
       if (l === except) continue;
       const a = l.current.entry.config.address;
-      if (a.port === port && (a.address === address || a.address === '0.0.0.0' || a.address === '::')) return l;
+      if (a.port !== port) continue;
+      if (a.address === address) return l;
+      if (wildcard === undefined && (a.address === '0.0.0.0' || a.address === '::')) wildcard = l;
     }
-    return undefined;
+    return wildcard;
+  }
+
+  /**
+   * Hands an accepted socket to a listener as if that listener had accepted
+   * it (local capture: iptables' REDIRECT emulated), with its original
+   * destination recorded first. False when no such listener is active.
+   */
+  handOff(listenerName: string, socket: Socket, originalDestination: SocketAddress): boolean {
+    const l = this.#listeners.get(listenerName);
+    if (!l) return false;
+    setOriginalDestination(socket, originalDestination);
+    l.onConnection(socket);
+    return true;
+  }
+
+  /** The active listener's config, if any. */
+  config(name: string): ListenerConfig | undefined {
+    return this.#listeners.get(name)?.current.entry.config;
   }
 
   /** Stops every listener and closes every connection now. */
@@ -193,7 +221,11 @@ export class ListenerManager {
   #bind(l: ActiveListener): Promise<void> {
     const cfg = l.current.entry.config;
     const { host, port } = this.#o.bindAddress?.(cfg) ?? { host: cfg.address.address, port: cfg.address.port };
-    const server = createServer({ noDelay: true, pauseOnConnect: false }, (socket) => l.onConnection(socket));
+    const intercept = this.#o.interceptAccept;
+    const server = createServer({ noDelay: true, pauseOnConnect: false }, (socket) => {
+      if (intercept?.(l.name, socket)) return;
+      l.onConnection(socket);
+    });
     l.server = server;
     return new Promise((resolve) => {
       server.once('error', (err) => {

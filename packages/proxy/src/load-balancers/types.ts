@@ -28,6 +28,10 @@ export interface LbRequestContext {
   shouldSelectAnotherHost(host: Host): boolean;
   /** How many times to re-pick when the predicate rejects a host; Envoy's default 1. */
   readonly hostSelectionRetryMaxAttempts: number;
+  /** The downstream connection's original destination (Envoy's downstreamConnection()->localAddress()), for ORIGINAL_DST clusters. */
+  readonly originalDestination?: { readonly address: string; readonly port: number };
+  /** A downstream request header (lower-case name), for ORIGINAL_DST's use_http_header; absent on TCP. */
+  downstreamHeader?(name: string): string | undefined;
 }
 
 export interface HostPicker {

@@ -24,6 +24,12 @@ export interface ClusterManagerOptions {
   readonly random: Random;
   readonly stats?: StatsRegistry;
   readonly loadBalancers?: ExtensionRegistry<AnyLoadBalancerExtension>;
+  /** ORIGINAL_DST clusters: rewrites the original destination's address (local mode: pod IP → application address). */
+  readonly originalDstAddressMap?: (address: string) => string;
+  readonly canBindSource?: (address: string) => boolean;
+  /** Source address of upstream connections without upstream_bind_config (local mode: the pod IP, as on Kubernetes). */
+  readonly defaultSourceAddress?: string;
+  readonly log?: (line: string) => void;
 }
 
 /** What the router needs: clusters by name. */
@@ -65,7 +71,11 @@ export class ClusterManager implements ClusterLookup {
         const settings = parseClusterSettings(entry.config, this.loadBalancers);
         if (!settings.ok) continue; // validated before acceptance; unreachable unless the registry changed
         current?.cluster.close();
-        cluster = new Cluster({ config: entry.config, settings: settings.value, clock: this.#o.clock, random: this.#o.random, stats: this.#stats });
+        const o = this.#o;
+        cluster = new Cluster({
+          config: entry.config, settings: settings.value, clock: o.clock, random: o.random, stats: this.#stats,
+          originalDstAddressMap: o.originalDstAddressMap, canBindSource: o.canBindSource, defaultSourceAddress: o.defaultSourceAddress, log: o.log,
+        });
         this.#clusters.set(name, { entry, cluster });
       }
       const eds = entry.config.edsServiceName;

@@ -6,6 +6,8 @@
  * each surviving host's pool and outlier state; the balancer is told and
  * republishes its picker. Pools are per host and created on first use.
  */
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Clock, Random } from '@skiff/common';
 import type { StatsRegistry } from '../stats/index.ts';
 import type { HostPicker, LoadBalancer } from '../load-balancers/types.ts';
@@ -13,11 +15,13 @@ import type { ClusterConfig, EndpointsConfig, HealthStatus } from '../xds-client
 import { ResourceManager } from './circuit-breakers.ts';
 import type { ClusterSettings } from './cluster-settings.ts';
 import { createClusterStats, type ClusterStats } from './cluster-stats.ts';
-import { Http1ConnPool } from './conn-pool/conn-pool.ts';
+import { Http1ConnPool, type ConnPoolOptions } from './conn-pool/conn-pool.ts';
 import { HealthChecker } from './health-check/index.ts';
 import { HealthFlag, Host } from './host.ts';
+import { OriginalDstLoadBalancer } from './original-dst/original-dst-load-balancer.ts';
 import { OutlierDetector } from './outlier-detection/index.ts';
 import { PrioritySet } from './priority-set.ts';
+import { canBindSourceAddress } from './source-address.ts';
 import type { HttpProtocol } from '../http/downstream-stream.ts';
 import { Http2ConnPool } from './conn-pool/http2-conn-pool.ts';
 import { upstreamHttp2Options } from './conn-pool/http-protocol-options.ts';
@@ -29,6 +33,13 @@ export interface ClusterOptions {
   readonly clock: Clock;
   readonly random: Random;
   readonly stats: StatsRegistry;
+  /** ORIGINAL_DST: rewrites the original destination's address (local mode: pod IP → application address). */
+  readonly originalDstAddressMap?: (address: string) => string;
+  /** Whether upstream_bind_config's source address can be bound here (default: canBindSourceAddress). */
+  readonly canBindSource?: (address: string) => boolean;
+  /** Source address of upstream connections when the cluster has no upstream_bind_config (local mode: the pod IP). */
+  readonly defaultSourceAddress?: string;
+  readonly log?: (line: string) => void;
 }
 
 const EDS_FLAGS = HealthFlag.FAILED_EDS_HEALTH | HealthFlag.EDS_STATUS_DRAINING | HealthFlag.DEGRADED_EDS_HEALTH;
@@ -62,6 +73,7 @@ export class Cluster {
   #hosts = new Map<string, Host>();
   #endpoints: EndpointsConfig | undefined;
   #closed = false;
+  #sourceAddress: string | undefined;
 
   constructor(o: ClusterOptions) {
     this.#o = o;
@@ -71,7 +83,14 @@ export class Cluster {
     this.stats = createClusterStats(o.stats, this.name);
     this.resources = new ResourceManager(o.settings.circuitBreakers.default);
     const lbCtx = { clock: o.clock, random: o.random, healthyPanicThresholdPercent: o.settings.healthyPanicThresholdPercent, localityWeightedLb: o.settings.localityWeightedLb };
-    this.#lb = o.settings.lb.ext.create(this.prioritySet, o.settings.lb.config, lbCtx);
+    const originalDst = o.config.discovery.originalDst;
+    this.#lb = originalDst
+      ? new OriginalDstLoadBalancer({ config: originalDst, clock: o.clock, prioritySet: this.prioritySet, mapAddress: o.originalDstAddressMap })
+      : o.settings.lb.ext.create(this.prioritySet, o.settings.lb.config, lbCtx);
+    const source = o.config.discovery.upstreamBindAddress ?? o.defaultSourceAddress;
+    if (source !== undefined && !(o.canBindSource ?? canBindSourceAddress)(source)) {
+      o.log?.(`cluster ${this.name}: upstream_bind_config source address ${source} cannot be bound here; connecting without it`);
+    } else this.#sourceAddress = source;
     this.outlier = o.settings.outlierDetection && new OutlierDetector({
       config: o.settings.outlierDetection,
       clusterName: this.name,
@@ -156,10 +175,16 @@ export class Cluster {
         maxConnections: cb.maxConnections,
         maxPendingRequests: cb.maxPendingRequests,
         connectTimeoutMs: this.config.connectTimeoutMs,
+        ...(this.#sourceAddress === undefined ? {} : { connect: (p: ConnPoolOptions) => connectFrom(p, this.#sourceAddress!) }),
       });
       host.pool = pool;
     }
     return pool;
+  }
+
+  /** A raw TCP connection to a host (tcp_proxy), from upstream_bind_config's source address when set. */
+  connectTcp(host: Host): Socket {
+    return netConnect({ host: host.address, port: host.port, noDelay: true, ...(this.#sourceAddress === undefined ? {} : { localAddress: this.#sourceAddress }) });
   }
 
   /** Drains: idle connections close now, busy ones after their request. Idempotent. */
@@ -170,18 +195,23 @@ export class Cluster {
     for (const host of this.#hosts.values()) host.http2Pool?.close();
     this.healthChecker?.close();
     this.#lb.destroy();
-    for (const host of this.#hosts.values()) host.pool?.close();
+    for (const host of this.prioritySet.allHosts) host.pool?.close();
   }
 
   /** Closes every connection now (shutdown). */
   destroy(): void {
     this.close();
     for (const host of this.#hosts.values()) host.http2Pool?.destroy();
-    for (const host of this.#hosts.values()) host.pool?.destroy();
+    for (const host of this.prioritySet.allHosts) host.pool?.destroy();
   }
 
   #onHealthChanged(): void {
     this.prioritySet.refreshHealth();
     this.#lb.onHostsChanged({ reason: 'health' });
   }
+}
+
+/** The pool's transport with upstream_bind_config's source address. */
+function connectFrom(p: ConnPoolOptions, localAddress: string): Socket {
+  return p.tls !== undefined ? tlsConnect({ ...p.tls, host: p.host, port: p.port, localAddress } as ConnectionOptions) : netConnect({ host: p.host, port: p.port, localAddress });
 }

@@ -116,9 +116,22 @@ export interface EndpointsConfig {
   readonly overprovisioningFactor: number;
 }
 
+export type DnsLookupFamily = 'AUTO' | 'V4_ONLY' | 'V6_ONLY' | 'V4_PREFERRED' | 'ALL';
+
+/** How a cluster finds hosts at run time: ORIGINAL_DST's lb config, DNS settings, upstream_bind_config (parsed in upstream/cluster-discovery.ts). */
+export interface ClusterDiscoveryConfig {
+  /** ORIGINAL_DST: original_dst_lb_config and cleanup_interval (Envoy's default 5 s). */
+  readonly originalDst: { readonly useHttpHeader: boolean; readonly httpHeaderName: string; readonly upstreamPortOverride: number | undefined; readonly cleanupIntervalMs: number } | undefined;
+  /** STRICT_DNS / LOGICAL_DNS: dns_refresh_rate (default 5 s), respect_dns_ttl, dns_lookup_family (default AUTO). */
+  readonly dns: { readonly refreshRateMs: number; readonly respectDnsTtl: boolean; readonly lookupFamily: DnsLookupFamily } | undefined;
+  /** upstream_bind_config.source_address.address. */
+  readonly upstreamBindAddress: string | undefined;
+}
+
 export interface ClusterConfig {
   readonly name: string;
   readonly type: DiscoveryType;
+  readonly discovery: ClusterDiscoveryConfig;
   /** EDS: the ClusterLoadAssignment name it waits for (eds_cluster_config.service_name, else the cluster name). */
   readonly edsServiceName: string | undefined;
   readonly connectTimeoutMs: number;

@@ -9,6 +9,7 @@ import { TypeUrl } from '@skiff/api';
 import type { WireMessage } from '@skiff/api/envoy/resource-codec.ts';
 import { fail, ok, type Result } from '@skiff/common';
 import { ParseErrors, WireReader } from '../../http/route-table/wire-reader.ts';
+import { readClusterDiscovery } from '../../upstream/cluster-discovery.ts';
 import type { ClusterConfig, DiscoveryType, LbPolicy } from '../types.ts';
 import { readLoadAssignment } from './endpoint.ts';
 import { joinFailures, type ResourceType } from './resource-type.ts';
@@ -45,12 +46,14 @@ export function parseCluster(wire: WireMessage): Result<ClusterConfig> {
   if (type === 'LOGICAL_DNS' && (loadAssignment?.localities.length !== 1 || loadAssignment.localities[0].lbEndpoints.length !== 1)) {
     r.errors.add(['load_assignment'], 'LOGICAL_DNS clusters must have a single locality_lb_endpoint and a single lb_endpoint');
   }
+  const discovery = readClusterDiscovery(r, wire, type);
   const socket = r.object(wire, 'transport_socket', []);
   const transportSocket = socket ? readTypedExtension(r, socket, ['transport_socket']) : undefined;
   if (r.errors.list.length > 0) return fail(...r.errors.list);
   return ok({
     name,
     type,
+    discovery,
     edsServiceName: type === 'EDS' ? serviceName || name : undefined,
     connectTimeoutMs,
     lbPolicy,

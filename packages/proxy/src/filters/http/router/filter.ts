@@ -123,6 +123,15 @@ export class Router implements HttpFilter, LbRequestContext {
   }
 
   // LbRequestContext
+  get originalDestination(): { readonly address: string; readonly port: number } {
+    const d = this.#stream.downstream;
+    return { address: d.localAddress, port: d.localPort };
+  }
+
+  downstreamHeader(name: string): string | undefined {
+    return this.#headers?.headers.get(name);
+  }
+
   shouldSelectAnotherHost(host: Host): boolean {
     const tried = this.#triedHosts;
     return tried !== null && tried.includes(host);
@@ -618,4 +627,3 @@ function applyRequestMutations(headers: HeaderMap, m: HeaderMutationsConfig | un
     }
   }
 }
-

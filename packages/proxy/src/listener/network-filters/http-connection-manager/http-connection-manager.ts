@@ -18,6 +18,7 @@ import { createRouteTable, type RouteTable, type RouteTableConfig } from '../../
 import { FilterManager, type FilterManagerHost } from '../../../filters/http/filter-manager.ts';
 import type { HttpFilterChain } from '../../../filters/http/filter-chain.ts';
 import type { DownstreamConnectionInfo } from '../../../filters/http/filter.ts';
+import { originalDestinationOf } from '../../original-destination.ts';
 import type { HttpConnectionManagerConfig } from '../../../xds-client/types.ts';
 import { parseHcmSettings, type HcmSettings } from './config.ts';
 import { parseHcmProtocolSettings, type HcmProtocolSettings } from './protocol.ts';
@@ -84,7 +85,8 @@ export class HttpConnectionManager implements FilterManagerHost {
   }
 
   onConnection(socket: Socket): void {
-    const info: DownstreamConnectionInfo = { remoteAddress: socket.remoteAddress ?? '', localAddress: socket.localAddress ?? '', localPort: socket.localPort ?? 0 };
+    const local = originalDestinationOf(socket); // Envoy restores the original destination as the local address
+    const info: DownstreamConnectionInfo = { remoteAddress: socket.remoteAddress ?? '', localAddress: local.address, localPort: local.port };
     const stats = this.#deps.stats;
     stats.counters.downstream_cx_total.inc();
     stats.cxActive.inc();

@@ -5,7 +5,8 @@
  * traffic (Envoy's default 1 h) on the injected clock. No healthy host or
  * no cluster: the downstream connection is closed (Envoy's UH / NC).
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { originalDestinationOf } from '../../original-destination.ts';
 import type { Clock, Random } from '@skiff/common';
 import { LazyTimer } from '../../../http/codec/lazy-timer.ts';
 import type { ClusterLookup } from '../../../upstream/cluster-manager.ts';
@@ -48,7 +49,7 @@ export class TcpProxy {
   onConnection(downstream: Socket): void {
     this.#stats.downstream_cx_total.inc();
     const cluster = this.#deps.clusters.get(this.#clusterName());
-    const host = cluster?.picker.pick(null);
+    const host = cluster?.picker.pick({ hashKey: undefined, shouldSelectAnotherHost: () => false, hostSelectionRetryMaxAttempts: 0, originalDestination: originalDestinationOf(downstream) });
     if (!cluster || !host) {
       this.#stats.downstream_cx_no_route.inc();
       if (cluster) cluster.stats.upstream_cx_none_healthy.inc();
@@ -56,7 +57,7 @@ export class TcpProxy {
       return;
     }
     downstream.pause();
-    const upstream = connect({ host: host.address, port: host.port, noDelay: true });
+    const upstream = cluster.connectTcp(host);
     this.#connections.add(downstream);
     const idle = new LazyTimer(this.#deps.clock, () => {
       this.#stats.idle_timeout.inc();

@@ -50,6 +50,8 @@ export const TypeUrl = {
   RawBuffer: `${PREFIX}envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer`,
   HttpProtocolOptions: `${PREFIX}envoy.extensions.upstreams.http.v3.HttpProtocolOptions`,
   FileAccessLog: `${PREFIX}envoy.extensions.access_loggers.file.v3.FileAccessLog`,
+  StdoutAccessLog: `${PREFIX}envoy.extensions.access_loggers.stream.v3.StdoutAccessLog`,
+  StderrAccessLog: `${PREFIX}envoy.extensions.access_loggers.stream.v3.StderrAccessLog`,
   AggregateClusterConfig: `${PREFIX}envoy.extensions.clusters.aggregate.v3.ClusterConfig`,
 
   // load-balancing policies (Cluster.load_balancing_policy)

@@ -6,6 +6,7 @@
  * clusters), and the admin interface. Time and randomness are injected.
  */
 import type { Clock, Random } from '@skiff/common';
+import { LogSinks } from './access-log/index.ts';
 import { AdminServer, LogLevels } from './admin/index.ts';
 import type { BootstrapConfig } from './bootstrap/index.ts';
 import type { ExtensionRegistry } from './extensions/registry.ts';
@@ -50,6 +51,8 @@ export class ProxyServer {
   readonly stats: StatsRegistry;
   readonly admin: AdminServer | undefined;
   readonly localCapture: LocalCapture | undefined;
+  /** Access log files, one non-blocking writer per path. */
+  readonly accessLogSinks = new LogSinks();
   #unsubscribe: (() => void) | undefined;
   #closed = false;
 
@@ -64,6 +67,7 @@ export class ProxyServer {
     this.listeners = new ListenerManager({
       clock: o.clock, random: o.random, stats: this.stats, clusters: this.clusters, httpFilters, requestId: () => uuid4(o.random),
       bindAddress: o.bindAddress ?? capture?.bindAddress, interceptAccept: capture?.interceptAccept, log: o.log,
+      accessLogSinks: (path) => this.accessLogSinks.get(path),
     });
     capture?.attach(this.listeners);
     this.xds = new XdsClient({
@@ -108,5 +112,6 @@ export class ProxyServer {
     await this.listeners.close();
     this.clusters.close();
     await this.admin?.close();
+    await this.accessLogSinks.close();
   }
 }

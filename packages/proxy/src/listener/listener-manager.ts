@@ -10,6 +10,7 @@
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Clock, Random } from '@skiff/common';
+import { parseAccessLogs, type SinkLookup } from '../access-log/index.ts';
 import type { ExtensionRegistry } from '../extensions/registry.ts';
 import { compileHttpFilterChain, validateHttpFilters } from '../filters/http/filter-chain.ts';
 import type { AnyHttpFilterExtension } from '../filters/http/extension.ts';
@@ -34,6 +35,8 @@ export interface ListenerManagerOptions {
   /** Sees each accepted socket first; true takes it over (local capture's HTTP proxy front on virtualOutbound). */
   readonly interceptAccept?: (listenerName: string, socket: Socket) => boolean;
   readonly log?: (line: string) => void;
+  /** Access log sinks by path (the proxy's LogSinks). */
+  readonly accessLogSinks?: SinkLookup;
 }
 
 type ChainRuntime = { readonly kind: 'http'; readonly hcm: HttpConnectionManager } | { readonly kind: 'tcp'; readonly tcp: TcpProxy } | { readonly kind: 'none' };
@@ -121,6 +124,8 @@ export class ListenerManager {
         if (f.kind !== 'http_connection_manager') return;
         const at = [ci < config.filterChains.length ? 'filter_chains' : 'default_filter_chain', ...(ci < config.filterChains.length ? [ci] : []), 'filters', fi, 'typed_config'];
         errors.push(...validateHttpFilters(f.httpFilters, at, this.#o.httpFilters));
+        const logs = parseAccessLogs(f.config.access_log, [...at, 'access_log']);
+        if (!logs.ok) errors.push(...logs.errors);
       });
     });
     return errors;
@@ -264,7 +269,7 @@ export class ListenerManager {
           o.log?.(`filter chain ${chain.name}: ${filters.errors.join('; ')}`);
           return { kind: 'none' };
         }
-        return { kind: 'http', hcm: new HttpConnectionManager(f, { clock: o.clock, random: o.random, stats: createHcmStats(o.stats, f.statPrefix), chain: filters.value, requestId: o.requestId }) };
+        return { kind: 'http', hcm: new HttpConnectionManager(f, { clock: o.clock, random: o.random, stats: createHcmStats(o.stats, f.statPrefix), chain: filters.value, requestId: o.requestId, accessLogSinks: o.accessLogSinks }) };
       }
       if (f.kind === 'tcp_proxy') return { kind: 'tcp', tcp: new TcpProxy(f, { clock: o.clock, random: o.random, clusters: o.clusters, stats: o.stats }) };
     }

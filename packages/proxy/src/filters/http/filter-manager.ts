@@ -200,6 +200,7 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
     if (this.#done) return true;
     const filters = this.#filters;
     for (let i = filters.length - 1; i >= 0; i--) filters[i].encodeData?.(chunk, endStream);
+    this.info.bytesSent += chunk.length;
     const ok = this.#stream.write(chunk);
     if (endStream) this.#finish(undefined);
     return ok;
@@ -285,6 +286,7 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
   }
 
   #decodeData(chunk: Buffer, endStream: boolean): void {
+    this.info.bytesReceived += chunk.length;
     if (this.#done || this.#localReplySent) return;
     if ((this.#decodeStopped && this.#decodeIndex < this.#filters.length - 1) || this.#buffered !== null) {
       (this.#buffered ??= []).push(chunk, endStream);
@@ -336,6 +338,7 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
     if (this.#done || this.#responseStarted) return;
     this.#responseStarted = true;
     this.info.responseCode = r.status;
+    this.info.responseHeaders = r.headers;
     const serverName = this.#host.serverName;
     if (serverName !== undefined) r.headers.set('server', serverName);
     if (!this.#stream.requestComplete && this.#localReplySent) this.#stream.closeAfterResponse = true;

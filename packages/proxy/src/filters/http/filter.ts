@@ -65,6 +65,9 @@ export interface DownstreamConnectionInfo {
   readonly remoteAddress: string;
   readonly localAddress: string;
   readonly localPort: number;
+  readonly remotePort?: number;
+  /** SNI of a TLS downstream (%REQUESTED_SERVER_NAME%). */
+  readonly requestedServerName?: string;
 }
 
 /** Handed to each filter instance; the filter manager implements it. */

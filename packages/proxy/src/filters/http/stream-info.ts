@@ -5,6 +5,7 @@
  * in as the request goes; response flags are a bitmask so setting one
  * allocates nothing.
  */
+import type { HeaderMap } from '../../http/codec/header-map.ts';
 import type { Host } from '../../upstream/host.ts';
 
 /** Envoy's response flags, in the order Envoy prints them (ResponseFlagUtils). */
@@ -27,6 +28,12 @@ export class StreamInfo {
   routeName = '';
   /** The downstream protocol, Envoy's %PROTOCOL%. */
   protocol: 'HTTP/1.1' | 'HTTP/2' = 'HTTP/1.1';
+
+  /** Body bytes read from / written to the downstream (%BYTES_RECEIVED% / %BYTES_SENT%). */
+  bytesReceived = 0;
+  bytesSent = 0;
+  /** The response headers as sent downstream (access log %RESP(...)%). */
+  responseHeaders: HeaderMap | null = null;
 
   constructor(startMs: number) {
     this.startMs = startMs;

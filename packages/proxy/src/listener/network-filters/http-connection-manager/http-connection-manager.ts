@@ -10,6 +10,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Clock, Random } from '@skiff/common';
+import { AccessLogs, httpAccessLogContext, parseAccessLogs, type SinkLookup } from '../../../access-log/index.ts';
 import { ServerConnection } from '../../../http/codec/server-connection.ts';
 import type { DownstreamStream } from '../../../http/downstream-stream.ts';
 import { selectCodec } from '../../../http/http2/codec-select.ts';
@@ -42,6 +43,8 @@ export interface HcmDeps {
   readonly stats: HcmStats;
   readonly chain: HttpFilterChain;
   readonly requestId: () => string;
+  /** The proxy's access log sinks; without them access_log entries are ignored. */
+  readonly accessLogSinks?: SinkLookup;
 }
 
 /** RFC 1918, loopback and link-local: Envoy's default internal addresses. */
@@ -59,6 +62,7 @@ export class HttpConnectionManager implements FilterManagerHost {
   routeTable: RouteTable | null;
   readonly #deps: HcmDeps;
   readonly #connections = new Set<DownstreamConnection>();
+  readonly #accessLogs: AccessLogs;
   #draining = false;
 
   constructor(config: HttpConnectionManagerConfig, deps: HcmDeps) {
@@ -69,6 +73,8 @@ export class HttpConnectionManager implements FilterManagerHost {
     this.serverName = this.settings.serverName;
     this.#deps = deps;
     this.routeTable = 'inline' in config.route ? routeTableFor(config.route.inline) : null;
+    const logs = deps.accessLogSinks && parseAccessLogs(config.config.access_log, ['access_log']);
+    this.#accessLogs = logs?.ok && deps.accessLogSinks ? new AccessLogs(logs.value, deps.accessLogSinks) : AccessLogs.EMPTY;
   }
 
   /** The RDS name this HCM follows, if any. */
@@ -86,7 +92,9 @@ export class HttpConnectionManager implements FilterManagerHost {
 
   onConnection(socket: Socket): void {
     const local = originalDestinationOf(socket); // Envoy restores the original destination as the local address
-    const info: DownstreamConnectionInfo = { remoteAddress: socket.remoteAddress ?? '', localAddress: local.address, localPort: local.port };
+    const info: DownstreamConnectionInfo = {
+      remoteAddress: socket.remoteAddress ?? '', localAddress: local.address, localPort: local.port, remotePort: socket.remotePort, requestedServerName: (socket as { servername?: string | false }).servername || undefined,
+    };
     const stats = this.#deps.stats;
     stats.counters.downstream_cx_total.inc();
     stats.cxActive.inc();
@@ -138,6 +146,7 @@ export class HttpConnectionManager implements FilterManagerHost {
     else if (code >= 200) stats.counters.downstream_rq_2xx.inc();
     else if (code >= 100) stats.counters.downstream_rq_1xx.inc();
     else stats.counters.downstream_rq_rx_reset.inc();
+    if (this.#accessLogs.size > 0) this.#accessLogs.log(httpAccessLogContext(stream, this.clock.now()));
   }
 
   #handle(stream: DownstreamStream, info: DownstreamConnectionInfo): void {

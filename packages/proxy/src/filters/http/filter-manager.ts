@@ -10,6 +10,7 @@
  * replies, which run through the encoder filters of the filters already
  * reached, as Envoy's do.
  */
+import type { Duplex } from 'node:stream';
 import type { Clock } from '@skiff/common';
 import { reasonPhrase } from '../../http/codec/encoder.ts';
 import { HeaderMap } from '../../http/codec/header-map.ts';
@@ -62,6 +63,7 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
     this.downstream = downstream;
     this.info = new StreamInfo(host.clock.now());
     if (stream.protocol !== undefined) this.info.protocol = stream.protocol;
+    if (stream.protocol !== undefined) this.info.protocol = stream.protocol;
     const head = stream.head;
     let path = head.path;
     let authority = head.headers.get('host') ?? '';
@@ -72,7 +74,7 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
       path = slash < 0 ? '/' : path.slice(slash);
       head.headers.set('host', authority);
     }
-    this.request = { method: head.method, path, authority, scheme: 'http', headers: head.headers, framing: head.framing, contentLength: head.contentLength };
+    this.request = { method: head.method, path, authority, scheme: 'http', headers: head.headers, framing: head.framing, contentLength: head.contentLength, upgrade: head.upgrade ? head.headers.get('upgrade') : undefined };
     stream.onReset = () => this.#onDownstreamReset();
   }
 
@@ -182,6 +184,12 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
       this.#encodeHeaders(Math.min(this.#decodeIndex, this.#filters.length - 1), { status: 200, reason: 'OK', headers, framing: 'none', contentLength: -1 }, true);
       return;
     }
+    if (isGrpcContentType(this.request.headers.get('content-type'))) {
+      // Envoy: a gRPC request gets a trailers-only reply, grpc-status mapped from the HTTP status.
+      for (const [k, v] of grpcLocalReplyHeaders(status, body)) headers.set(k, v);
+      this.#encodeHeaders(Math.min(this.#decodeIndex, this.#filters.length - 1), { status: 200, reason: 'OK', headers, framing: 'none', contentLength: -1 }, true);
+      return;
+    }
     const bytes = body.length > 0 ? Buffer.from(body, 'utf8') : EMPTY;
     if (bytes.length > 0) headers.addLower('content-type', 'text/plain');
     const response: ResponseHeaders = { status, reason: reasonPhrase(status), headers, framing: bytes.length > 0 ? 'content-length' : 'none', contentLength: bytes.length };
@@ -223,6 +231,11 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
 
   resumeDecoding(): void {
     this.#stream.resumeBody();
+  }
+
+  takeUpgradedDownstream(): { socket: Duplex; head: Buffer | null } | null {
+    if (this.#done || !this.#responseStarted || this.#stream.takeUpgrade === undefined) return null;
+    return this.#stream.takeUpgrade();
   }
 
   resetStream(): void {

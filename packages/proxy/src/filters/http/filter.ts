@@ -8,6 +8,7 @@
  * encode side. Everything is synchronous unless a filter returns a promise
  * from a headers callback; only then does the filter manager await.
  */
+import type { Duplex } from 'node:stream';
 import type { HeaderMap } from '../../http/codec/header-map.ts';
 import type { BodyFraming } from '../../http/codec/types.ts';
 import type { RouteMatch, RouteRequest } from '../../http/route-table/index.ts';
@@ -32,6 +33,8 @@ export interface RequestHeaders {
   /** How the body is delimited, and its declared length (−1 unknown). */
   readonly framing: BodyFraming;
   readonly contentLength: number;
+  /** An HTTP/1.1 upgrade request (`Connection: upgrade`): the Upgrade token, e.g. `websocket`. */
+  readonly upgrade?: string;
 }
 
 export interface ResponseHeaders {
@@ -100,4 +103,6 @@ export interface StreamContext {
   readonly responseStarted: boolean;
   /** Aborts the downstream stream (HTTP/1: closes the connection). */
   resetStream(): void;
+  /** After encodeHeaders(101): the downstream's raw transport for an upgrade tunnel, null if the codec cannot hand one over. */
+  takeUpgradedDownstream?(): { socket: Duplex; head: Buffer | null } | null;
 }

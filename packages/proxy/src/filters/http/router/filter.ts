@@ -9,7 +9,9 @@
  * Request bodies are kept (up to the buffer limit) so a retry can resend
  * them. Envoy's x-envoy-* headers are added unless suppressed.
  */
+import type { Duplex } from 'node:stream';
 import type { Cancel } from '@skiff/common';
+import { tunnel } from '../../../http/upgrade/tunnel.ts';
 import type { ResponseSink, UpstreamResetReason } from '../../../http/codec/client-connection.ts';
 import type { UpstreamCodecClient, UpstreamRequestHandle } from '../../../upstream/conn-pool/types.ts';
 import { HeaderMap } from '../../../http/codec/header-map.ts';
@@ -86,6 +88,10 @@ class UpstreamAttempt implements PoolCallbacks, ResponseSink {
 
   onReset(reason: UpstreamResetReason): void {
     if (this.active) this.router.onUpstreamReset(this, reason);
+  }
+
+  onUpgrade(head: ResponseHead, socket: Duplex, leftover: Buffer | null): void {
+    this.router.onUpgrade(this, head, socket, leftover);
   }
 }
 
@@ -299,7 +305,7 @@ export class Router implements HttpFilter, LbRequestContext {
         length = h.contentLength;
       } else framing = 'chunked';
     }
-    const req = conn.startRequest(h.method, h.path, h.headers, framing, length, undefined, attempt);
+    const req = conn.startRequest(h.method, h.path, h.headers, framing, length, h.upgrade, attempt);
     attempt.request = req;
     if (framing === 'none') return;
     if (attempt.isRetry || this.#bodyBytes > 0) {
@@ -383,6 +389,32 @@ export class Router implements HttpFilter, LbRequestContext {
       return;
     }
     this.#failAttempt(attempt, reason === 'remote refused stream reset' ? 'refused-stream' : 'reset', reason);
+  }
+
+  /** The upstream accepted an upgrade (101): relay it, then tunnel bytes both ways until either side closes. */
+  onUpgrade(attempt: UpstreamAttempt, head: ResponseHead, socket: Duplex, leftover: Buffer | null): void {
+    if (!attempt.active || this.#done) {
+      socket.destroy();
+      return;
+    }
+    this.#clearPerTry(attempt);
+    this.#clearTimers(); // the route timeout ends with the response headers; a tunnel lives as long as its peers
+    attempt.responseStarted = true;
+    const stream = this.#stream;
+    stream.info.responseCodeDetails = 'via_upstream';
+    stream.encodeHeaders({ status: head.status, reason: head.reason, headers: head.headers, framing: 'none', contentLength: -1 }, false);
+    const downstream = stream.takeUpgradedDownstream?.() ?? null;
+    if (downstream === null) {
+      socket.destroy();
+      this.#cleanupAttempt(attempt, false);
+      this.#finishRouter();
+      stream.resetStream();
+      return;
+    }
+    tunnel(downstream.socket, downstream.head, socket, leftover, () => {
+      this.#completeAttempt(attempt, head.status);
+      stream.encodeData(EMPTY, true);
+    });
   }
 
   // outcomes

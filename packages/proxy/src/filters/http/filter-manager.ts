@@ -63,7 +63,6 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
     this.downstream = downstream;
     this.info = new StreamInfo(host.clock.now());
     if (stream.protocol !== undefined) this.info.protocol = stream.protocol;
-    if (stream.protocol !== undefined) this.info.protocol = stream.protocol;
     const head = stream.head;
     let path = head.path;
     let authority = head.headers.get('host') ?? '';
@@ -178,12 +177,6 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
     this.#localReplySent = true;
     const headers = new HeaderMap();
     if (details.headers !== undefined) for (const [k, v] of details.headers) headers.add(k, v);
-    if (isGrpcContentType(this.request.headers.get('content-type'))) {
-      // Envoy: a gRPC request gets a trailers-only reply, grpc-status mapped from the HTTP status.
-      for (const [k, v] of grpcLocalReplyHeaders(status, body)) headers.set(k, v);
-      this.#encodeHeaders(Math.min(this.#decodeIndex, this.#filters.length - 1), { status: 200, reason: 'OK', headers, framing: 'none', contentLength: -1 }, true);
-      return;
-    }
     if (isGrpcContentType(this.request.headers.get('content-type'))) {
       // Envoy: a gRPC request gets a trailers-only reply, grpc-status mapped from the HTTP status.
       for (const [k, v] of grpcLocalReplyHeaders(status, body)) headers.set(k, v);

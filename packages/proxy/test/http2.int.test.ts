@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type { WireMessage } from '@skiff/api/envoy/resource-codec.ts';
 import { assignment, echo, edsCluster, get, listener, startHarness, until, type Echo, type Harness } from './harness.ts';
 
@@ -41,6 +41,8 @@ describe('HTTP/2 through the proxy', () => {
   let h2port = 0;
   const h2seen: { path: string; protocol: string; authority: string }[] = [];
   let port = 0;
+  let never: http2.Http2Server;
+  let neverStreams = 0;
 
   before(async () => {
     a = await echo('a');
@@ -57,13 +59,19 @@ describe('HTTP/2 through the proxy', () => {
     h2up.listen(0, '127.0.0.1');
     await once(h2up, 'listening');
     h2port = (h2up.address() as AddressInfo).port;
+    // An HTTP/2 upstream that accepts streams and never answers them.
+    never = http2.createServer();
+    never.on('stream', (s) => { neverStreams++; s.on('error', () => {}); });
+    never.listen(0, '127.0.0.1');
+    await once(never, 'listening');
     h = await startHarness();
     await h.push({
-      clusters: [edsCluster('a'), edsCluster('h2', { typed_extension_protocol_options: H2_OPTIONS })],
-      endpoints: [assignment('a', [a]), assignment('h2', [{ host: '127.0.0.1', port: h2port }])],
+      clusters: [edsCluster('a'), edsCluster('h2', { typed_extension_protocol_options: H2_OPTIONS }), edsCluster('never', { typed_extension_protocol_options: H2_OPTIONS })],
+      endpoints: [assignment('a', [a]), assignment('h2', [{ host: '127.0.0.1', port: h2port }]), assignment('never', [{ host: '127.0.0.1', port: (never.address() as AddressInfo).port }])],
       listeners: [hcmListener('auto', {})],
       routes: [{ name: 'r', virtual_hosts: [{ name: 'all', domains: ['*'], routes: [
         { match: { prefix: '/h2' }, route: { cluster: 'h2' } },
+        { match: { prefix: '/never' }, route: { cluster: 'never', timeout: { seconds: '0' } } },
         { match: { prefix: '/' }, route: { cluster: 'a' } },
       ] }] }],
     });
@@ -74,6 +82,7 @@ describe('HTTP/2 through the proxy', () => {
     await h.close();
     await a.stop();
     h2up.close();
+    never.close();
   });
 
   it('serves h2c with prior knowledge (codec_type AUTO) and forwards to an HTTP/1.1 upstream', async () => {
@@ -127,5 +136,74 @@ describe('HTTP/2 through the proxy', () => {
     const pool = h.proxy.clusters.get('h2')!.prioritySet.allHosts[0].http2Pool!;
     assert.equal(pool.stats.upstream_cx_total, 1);
     assert.equal(pool.stats.upstream_rq_total, 32);
+  });
+
+  it('answers a rapid-reset flood with GOAWAY(ENHANCE_YOUR_CALM) once premature resets pass half of the streams (Envoy: 500 streams, 1 s lifetime)', async () => {
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    session.on('error', () => {});
+    const goaway = once(session, 'goaway');
+    let opened = 0;
+    try {
+      await once(session, 'connect');
+      // Open and reset at once, as the CVE-2023-44487 attack does; the proxy's clock never moves, so every reset is premature.
+      for (let i = 0; i < 400 && !session.destroyed && !session.closed; i++) {
+        const req = session.request({ ':path': `/never/${i}`, ':authority': 'reviews' });
+        req.on('error', () => {});
+        req.close(http2.constants.NGHTTP2_CANCEL);
+        opened++;
+        if (i % 50 === 49) await new Promise((r) => setImmediate(r));
+      }
+      const [code] = (await goaway) as [number];
+      assert.equal(code, http2.constants.NGHTTP2_ENHANCE_YOUR_CALM);
+    } finally {
+      session.destroy();
+    }
+    assert.ok(opened >= 250, `opened ${opened}`);
+    assert.equal(h.proxy.stats.counter('http.outbound_0.0.0.0_80.downstream_rq_too_many_premature_resets').value, 1);
+  });
+
+  it('leaves a session alone whose resets stay under half of its streams', async () => {
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    let gotGoaway = false;
+    session.on('goaway', () => (gotGoaway = true));
+    try {
+      for (let round = 0; round < 6; round++) {
+        await Promise.all(Array.from({ length: 100 }, (_, i) => h2request(session, { ':path': `/ok/${round}/${i}`, ':authority': 'reviews' })));
+        for (let i = 0; i < 40; i++) {
+          const req = session.request({ ':path': `/never/${round}/${i}`, ':authority': 'reviews' });
+          req.on('error', () => {});
+          req.close(http2.constants.NGHTTP2_CANCEL);
+        }
+      }
+      const r = await h2request(session, { ':path': '/still-open', ':authority': 'reviews' });
+      assert.equal(r.status, 200);
+    } finally {
+      session.close();
+    }
+    assert.equal(gotGoaway, false);
+    assert.equal(h.proxy.stats.counter('http.outbound_0.0.0.0_80.downstream_rq_too_many_premature_resets').value, 1);
+  });
+
+  it('answers a connection-level protocol error with GOAWAY and closes only that connection', async () => {
+    const socket = net.connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    // The preface, then a SETTINGS frame whose length is not a multiple of 6: FRAME_SIZE_ERROR for the connection.
+    socket.write(Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'), Buffer.from([0, 0, 5, 4, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5])]));
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    await once(socket, 'close');
+    const bytes = Buffer.concat(chunks);
+    const types: number[] = [];
+    let goawayCode = -1;
+    for (let at = 0; at + 9 <= bytes.length;) {
+      const len = bytes.readUIntBE(at, 3);
+      types.push(bytes[at + 3]);
+      if (bytes[at + 3] === 7) goawayCode = bytes.readUInt32BE(at + 9 + 4);
+      at += 9 + len;
+    }
+    assert.ok(types.includes(7), `frame types ${types}`);
+    assert.equal(goawayCode, http2.constants.NGHTTP2_FRAME_SIZE_ERROR);
+    const r = await get(port, '/after-bad-peer');
+    assert.equal(r.status, 200);
   });
 });

@@ -48,7 +48,7 @@ export class Http2ServerConnection implements Http2StreamOwner {
   readonly session: ServerHttp2Session;
   readonly #o: Http2ServerConnectionOptions;
   readonly #idleTimer: LazyTimer;
-  #open = 0;
+  readonly #streams = new Set<Http2ServerStream>();
   #closedStreams = 0;
   #prematureResets = 0;
   #closed = false;
@@ -104,13 +104,13 @@ export class Http2ServerConnection implements Http2StreamOwner {
   // Http2StreamOwner
 
   onStreamClosed(stream: Http2ServerStream, resetByPeer: boolean): void {
-    this.#open--;
+    this.#streams.delete(stream);
     this.#closedStreams++;
     if (resetByPeer && !stream.responseStarted && this.#o.clock.now() - stream.startMs <= PREMATURE_RESET_MIN_STREAM_LIFETIME_MS) {
       this.#prematureResets++;
       this.#checkPrematureResets();
     }
-    if (this.#open === 0 && !this.#closed) this.#idleTimer.arm(this.#o.idleTimeoutMs);
+    if (this.#streams.size === 0 && !this.#closed) this.#idleTimer.arm(this.#o.idleTimeoutMs);
   }
 
   // internals
@@ -120,7 +120,6 @@ export class Http2ServerConnection implements Http2StreamOwner {
       s.close(constants.NGHTTP2_REFUSED_STREAM);
       return;
     }
-    this.#open++;
     this.#idleTimer.disarm();
     const map = headerMapFromRaw(raw);
     const endStream = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0;
@@ -140,7 +139,9 @@ export class Http2ServerConnection implements Http2StreamOwner {
       upgrade: false,
       expectContinue: false,
     };
-    this.#o.onRequest(new Http2ServerStream(this, s, head, endStream, this.#o.clock.now()));
+    const stream = new Http2ServerStream(this, s, head, endStream, this.#o.clock.now());
+    this.#streams.add(stream);
+    this.#o.onRequest(stream);
   }
 
   /** Envoy's ConnectionManagerImpl::maybeDrainDueToPrematureResets. */
@@ -152,8 +153,10 @@ export class Http2ServerConnection implements Http2StreamOwner {
     if (this.session.destroyed) return;
     this.#o.onPrematureResetFlood?.();
     this.#teardown();
-    // destroy() with a code flushes GOAWAY(code) before closing the socket.
-    this.session.destroy(undefined, constants.NGHTTP2_ENHANCE_YOUR_CALM);
+    // GOAWAY first (close() alone would send NO_ERROR), then abort what is open: the session closes once flushed.
+    this.session.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM);
+    this.session.close();
+    for (const stream of [...this.#streams]) stream.reset();
   }
 
   #teardown(): void {

@@ -38,6 +38,10 @@ export const TypeUrl = {
   Cors: `${PREFIX}envoy.extensions.filters.http.cors.v3.Cors`,
   CorsPolicy: `${PREFIX}envoy.extensions.filters.http.cors.v3.CorsPolicy`,
   GrpcStats: `${PREFIX}envoy.extensions.filters.http.grpc_stats.v3.FilterConfig`,
+  /** Istio's istio.stats (HTTP and network filter): the standard metrics. */
+  IstioStats: `${PREFIX}stats.PluginConfig`,
+  /** Istio's istio.metadata_exchange HTTP filter. */
+  IstioPeerMetadata: `${PREFIX}io.istio.http.peer_metadata.Config`,
 
   // listener filters
   TlsInspector: `${PREFIX}envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector`,

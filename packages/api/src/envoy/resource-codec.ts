@@ -18,6 +18,7 @@ import type { Any } from './discovery-types.ts';
 import { normalizeFields } from './message-fields.ts';
 import { protoJsonToObject } from './proto-json.ts';
 import { PROTO_INCLUDE_DIRS, RESOURCE_PROTO_FILES } from './proto-paths.ts';
+import { ISTIO_PROTO } from './istio-proto.ts';
 import { STRUCT_PROTO, STRUCT_PROTO_FILE } from './struct-proto.ts';
 
 /** A resource or config message in proto-field-name object form. */
@@ -40,6 +41,7 @@ function loadRoot(): protobuf.Root {
   r.addJSON(STRUCT_PROTO.nested ?? {});
   r.files.push(STRUCT_PROTO_FILE);
   r.loadSync([...RESOURCE_PROTO_FILES], { keepCase: true });
+  r.addJSON(ISTIO_PROTO.nested ?? {});
   r.resolveAll();
   root = r;
   return r;

@@ -3,7 +3,7 @@
  * ports and a random pod range, so several clusters (and test files) can
  * run at once. Every process started here is stopped by its own pid.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -87,10 +87,11 @@ export class TestCluster {
   }
 
   /** Stops what is left (the test's own supervisor, by pid) and removes the directory. */
-  cleanup(): void {
+  async cleanup(): Promise<void> {
     const pid = this.supervisorPid();
     if (pid && alive(pid)) {
-      spawnSync(process.execPath, [SKIFF, 'down', '--data-dir', this.dir], { cwd: ROOT, timeout: 60_000 });
+      await this.run(['down', '--data-dir', this.dir, '--timeout', '30']);
+      // The shims take the containers with them when the supervisor goes.
       if (alive(pid)) process.kill(pid, 'SIGKILL');
     }
     rmSync(this.dir, { recursive: true, force: true });

@@ -160,7 +160,7 @@ describe('skiff up / down through the CLI', () => {
       assert.doesNotMatch(r.stderr, /\n\s+at /);
     } finally {
       blocker.close();
-      other.cleanup();
+      await other.cleanup();
     }
   });
 });

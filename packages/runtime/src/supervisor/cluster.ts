@@ -63,13 +63,15 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   }
   mkdirSync(join(dataDir, 'logs', 'pods'), { recursive: true });
   const store = openSqliteStore(join(dataDir, 'store.db'), { clock: o.clock });
-  const closers: (() => Promise<void>)[] = [() => store.close()];
+  const closers: [string, () => Promise<void>][] = [['store', () => store.close()]];
   const closeAll = async () => {
-    for (const c of closers.splice(0).reverse()) {
+    for (const [what, close] of closers.splice(0).reverse()) {
+      const started = o.clock.now();
       try {
-        await c();
+        await close();
+        o.log(`shutdown: ${what} stopped (${o.clock.now() - started} ms)`);
       } catch (err) {
-        o.log(`shutdown: ${(err as Error).message}`);
+        o.log(`shutdown: ${what}: ${(err as Error).message}`);
       }
     }
   };
@@ -80,7 +82,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       source: store, xdsAddress: o.xdsAddress, monitoringAddress: o.monitoringAddress, clock: o.clock, random: o.random,
       log: (line) => o.log(`control-plane: ${line}`),
     });
-    closers.push(() => cp.close());
+    closers.push(['control plane', () => cp.close()]);
     const xdsAddress = cp.xdsAddress;
     let info: ClusterFile | undefined;
     const apiServer = new ApiServer({
@@ -92,14 +94,14 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     const apiAddress = await apiServer.listen().catch((err: NodeJS.ErrnoException) => {
       throw new SkiffError('SKIFF_ERR_LISTEN', `cannot serve the API on ${o.apiAddress}: ${err.code === 'EADDRINUSE' ? 'address already in use (is another cluster running? pick another with --api-address)' : err.message}`);
     });
-    closers.push(() => apiServer.close());
+    closers.push(['API server', () => apiServer.close()]);
 
     const allocator = new PodIpAllocator(network);
     const gatewayOptions = { store, clock: o.clock, random: o.random, network, allocator, xdsAddress, log: o.log };
     const gateways: RunningGateway[] = [];
-    closers.push(async () => {
+    closers.push(['gateways', async () => {
       await Promise.all(gateways.map((g) => g.proxy.close()));
-    });
+    }]);
     gateways.push(await startGateway({
       name: 'istio-ingressgateway', istioLabel: 'ingressgateway',
       hostPorts: new Map([[8080, o.ingressHttpPort], [8443, o.ingressHttpsPort]]),
@@ -113,10 +115,10 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       backoff: o.backoff ?? KUBELET_BACKOFF, baseEnv: o.baseEnv, maxGraceMs: o.maxGraceMs ?? 5000, log: o.log,
     });
     await kubelet.start();
-    closers.push(() => kubelet.close());
+    closers.push(['pods', () => kubelet.close()]);
     const controller = new DeploymentController({ store, clock: o.clock, random: o.random, log: o.log });
     await controller.start();
-    closers.push(() => controller.close());
+    closers.push(['deployment controller', () => controller.close()]);
 
     info = {
       pid: process.pid,

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import http2 from 'node:http2';
 import { once } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
@@ -39,7 +40,7 @@ describe('HTTP/2 through the proxy', () => {
   let a: Echo;
   let h2up: http2.Http2Server;
   let h2port = 0;
-  const h2seen: { path: string; protocol: string; authority: string }[] = [];
+  const h2seen: { path: string; protocol: string; authority: string; trailers: Record<string, unknown> }[] = [];
   let port = 0;
   let never: http2.Http2Server;
   let neverStreams = 0;
@@ -47,12 +48,19 @@ describe('HTTP/2 through the proxy', () => {
   before(async () => {
     a = await echo('a');
     h2up = http2.createServer((req, res) => {
-      h2seen.push({ path: req.url, protocol: req.httpVersion, authority: String(req.headers[':authority']) });
+      h2seen.push({ path: req.url, protocol: req.httpVersion, authority: String(req.headers[':authority']), trailers: {} });
       let n = 0;
       req.on('data', (c: Buffer) => (n += c.length));
       req.on('end', () => {
+        h2seen.at(-1)!.trailers = { ...req.trailers };
         res.setHeader('content-type', 'application/json');
         res.setHeader('x-upstream', 'h2');
+        if (req.url.includes('trailers')) {
+          res.addTrailers({ 'x-checksum': String(n) });
+          res.write(JSON.stringify({ bytes: n }));
+          res.end();
+          return;
+        }
         res.end(JSON.stringify({ upstream: 'h2', path: req.url, bytes: n, version: req.httpVersion }));
       });
     });
@@ -136,6 +144,41 @@ describe('HTTP/2 through the proxy', () => {
     const pool = h.proxy.clusters.get('h2')!.prioritySet.allHosts[0].http2Pool!;
     assert.equal(pool.stats.upstream_cx_total, 1);
     assert.equal(pool.stats.upstream_rq_total, 32);
+  });
+
+  it('carries request and response trailers both ways over HTTP/2 (h2 → h2)', async () => {
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    try {
+      const req = session.request({ ':path': '/h2/trailers', ':method': 'POST', ':authority': 'reviews' }, { waitForTrailers: true });
+      req.on('wantTrailers', () => req.sendTrailers({ 'x-request-trailer': 'sent' }));
+      let trailers: http2.IncomingHttpHeaders = {};
+      req.on('trailers', (t) => (trailers = t));
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => (body += c));
+      req.end('0123456789');
+      await once(req, 'end');
+      assert.deepEqual(JSON.parse(body), { bytes: 10 });
+      assert.equal(trailers['x-checksum'], '10');
+      assert.equal(h2seen.at(-1)!.trailers['x-request-trailer'], 'sent');
+    } finally {
+      session.close();
+    }
+  });
+
+  it('passes HTTP/2 response trailers to an HTTP/1.1 client as chunked trailers', async () => {
+    const r = await new Promise<{ trailers: NodeJS.Dict<string>; body: string }>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path: '/h2/trailers', method: 'POST', headers: { host: 'reviews', te: 'trailers' }, agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ trailers: res.trailers, body }));
+      });
+      req.on('error', reject);
+      req.end('abc');
+    });
+    assert.deepEqual(JSON.parse(r.body), { bytes: 3 });
+    assert.equal(r.trailers['x-checksum'], '3');
   });
 
   it('answers a rapid-reset flood with GOAWAY(ENHANCE_YOUR_CALM) once premature resets pass half of the streams (Envoy: 500 streams, 1 s lifetime)', async () => {

@@ -304,13 +304,21 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
   #passData(from: number, chunk: Buffer, endStream: boolean): void {
     const filters = this.#filters;
     const last = Math.min(this.#decodeIndex, filters.length - 1);
+    // Envoy: a body that ends with trailers ends with decodeTrailers, not decodeData(endStream).
+    const trailers = endStream ? this.#trailers : null;
+    const dataEnds = endStream && trailers === null;
+    let reached = last;
     for (let i = from; i <= last; i++) {
       const f = filters[i];
-      if (f.decodeData !== undefined && f.decodeData(chunk, endStream) !== 'Continue') return;
+      if (f.decodeData !== undefined && (chunk.length > 0 || dataEnds) && f.decodeData(chunk, dataEnds) !== 'Continue') {
+        if (trailers === null) return;
+        reached = i;
+        break;
+      }
       if (this.#done || this.#localReplySent) return;
     }
-    if (endStream && this.#trailers !== null) {
-      for (let i = 0; i <= last; i++) filters[i].decodeTrailers?.(this.#trailers);
+    if (trailers !== null) {
+      for (let i = 0; i <= reached && !this.#done; i++) filters[i].decodeTrailers?.(trailers);
     }
   }
 

@@ -219,6 +219,11 @@ export class Router implements HttpFilter, LbRequestContext {
 
   decodeTrailers(trailers: HeaderMap): 'StopIteration' {
     this.#requestTrailers = trailers;
+    if (!this.#done && this.#cluster !== null && !this.#requestEnded) {
+      this.#requestEnded = true;
+      this.#attempt?.request?.end(trailers);
+      this.#onRequestComplete();
+    }
     return 'StopIteration';
   }
 

@@ -7,6 +7,7 @@
  * this process: Ctrl-C is `skiff down`.
  */
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,12 +141,19 @@ async function deployDemo(client: ClusterClient, info: ClusterInfo, io: CommandI
       return (st.readyReplicas ?? 0) < want || (st.replicas ?? 0) !== want || (st.updatedReplicas ?? 0) !== want;
     });
     if (pending.length === 0) break;
+    const stuck = await unrunnablePods(client);
+    if (stuck.length > 0) {
+      for (const line of stuck) io.stderr.write(`error: ${line}\n`);
+      io.stderr.write('The demo needs the built-in images (hashicorp/http-echo); the cluster keeps running: `skiff get pods -n backend`, `skiff down`.\n');
+      return 1;
+    }
     if (Date.now() > deadline) {
       io.stderr.write(`error: not ready within ${timeoutMs / 1000}s: ${pending.map((d) => d.metadata.name).join(', ')}; see \`skiff get pods -n backend\` and \`skiff describe pod ... -n backend\`\n`);
       return 1;
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+  await gatewayAnswers(info.ingress.http, '/users', deadline);
   const [host, port] = [info.ingress.http.split(':')[0], info.ingress.http.split(':')[1]];
   const base = host === '127.0.0.1' ? `http://localhost:${port}` : `http://${info.ingress.http}`;
   io.stdout.write([
@@ -159,4 +167,37 @@ async function deployDemo(client: ClusterClient, info: ClusterInfo, io: CommandI
     '',
   ].join('\n'));
   return 0;
+}
+
+/** Pods whose containers cannot start at all (an image that is not built in), one line per distinct reason: waiting will not help. */
+async function unrunnablePods(client: ClusterClient): Promise<string[]> {
+  const byReason = new Map<string, string[]>();
+  for (const pod of (await client.list(kube.PodKind, { namespace: 'backend' })).items) {
+    const statuses = ((pod.status ?? {}) as { containerStatuses?: { name: string; state?: { waiting?: { reason?: string; message?: string } } }[] }).containerStatuses ?? [];
+    for (const c of statuses) {
+      const w = c.state?.waiting;
+      if (w?.reason !== 'ErrImagePull' && w?.reason !== 'InvalidImageName') continue;
+      const key = `${w.reason}: ${w.message ?? ''}`;
+      byReason.set(key, [...(byReason.get(key) ?? []), pod.metadata.name]);
+    }
+  }
+  return [...byReason].map(([reason, pods]) => `${pods.length} pod${pods.length === 1 ? '' : 's'} cannot start (${pods.join(', ')}): ${reason}`);
+}
+
+/** Waits until the ingress gateway routes `path` (its listener bound and its clusters warm), or the deadline. */
+async function gatewayAnswers(address: string, path: string, deadline: number): Promise<void> {
+  const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
+  while (Date.now() < deadline) {
+    const status = await new Promise<number>((resolve) => {
+      const req = request({ host, port, path, agent: false, timeout: 2000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(0));
+      req.end();
+    });
+    if (status !== 0 && status !== 503 && status !== 404) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }

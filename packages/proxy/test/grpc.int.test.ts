@@ -38,6 +38,8 @@ describe('gRPC through the proxy (grpc-js client → h2c listener → HTTP/2 clu
   let slow: http2.Http2Server;
   const slowState = { written: 0, blocked: false, done: false };
   const TOTAL = 16 * 1024 * 1024;
+  let sink: http2.Http2Server;
+  let releaseSink: (() => void) | null = null;
 
   before(async () => {
     server = new grpc.Server();
@@ -80,17 +82,29 @@ describe('gRPC through the proxy (grpc-js client → h2c listener → HTTP/2 clu
     });
     slow.listen(0, '127.0.0.1');
     await once(slow, 'listening');
+    // An upstream that reads nothing of a request body until released, then counts it.
+    sink = http2.createServer();
+    sink.on('stream', (s) => {
+      releaseSink = () => {
+        let n = 0;
+        s.on('data', (c: Buffer) => (n += c.length));
+        s.on('end', () => s.respond({ ':status': 200, 'x-received': String(n) }, { endStream: true }));
+      };
+    });
+    sink.listen(0, '127.0.0.1');
+    await once(sink, 'listening');
     const small = { initial_stream_window_size: { value: 65535 }, initial_connection_window_size: { value: 65535 } };
     h = await startHarness();
     const l = listener('grpc', 'r') as { filter_chains: { filters: { typed_config: Record<string, unknown> }[] }[] };
     l.filter_chains[0].filters[0].typed_config.http2_protocol_options = small;
     await h.push({
-      clusters: [h2Cluster('echo'), h2Cluster('empty'), h2Cluster('slow', small)],
-      endpoints: [assignment('echo', [{ host: '127.0.0.1', port }]), assignment('empty', []), assignment('slow', [{ host: '127.0.0.1', port: (slow.address() as AddressInfo).port }])],
+      clusters: [h2Cluster('echo'), h2Cluster('empty'), h2Cluster('slow', small), h2Cluster('sink', small)],
+      endpoints: [assignment('echo', [{ host: '127.0.0.1', port }]), assignment('empty', []), assignment('slow', [{ host: '127.0.0.1', port: (slow.address() as AddressInfo).port }]), assignment('sink', [{ host: '127.0.0.1', port: (sink.address() as AddressInfo).port }])],
       listeners: [l as unknown as WireMessage],
       routes: [{ name: 'r', virtual_hosts: [{ name: 'all', domains: ['*'], routes: [
         { match: { prefix: '/skiff.test.Gone/' }, route: { cluster: 'empty' } },
         { match: { prefix: '/bulk' }, route: { cluster: 'slow' } },
+        { match: { prefix: '/upload' }, route: { cluster: 'sink', timeout: { seconds: '0' } } },
         { match: { prefix: '/' }, route: { cluster: 'echo' } },
       ] }] }],
     });
@@ -102,6 +116,7 @@ describe('gRPC through the proxy (grpc-js client → h2c listener → HTTP/2 clu
     await h.close();
     server.forceShutdown();
     slow.close();
+    sink.close();
   });
 
   it('carries a unary call with request metadata and response trailers', async () => {
@@ -168,6 +183,38 @@ describe('gRPC through the proxy (grpc-js client → h2c listener → HTTP/2 clu
       req.resume();
       await once(req, 'end');
       assert.equal(received, TOTAL);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('holds a request body back while the upstream reads nothing, then delivers all of it', async () => {
+    const session = http2.connect(`http://127.0.0.1:${h.port('grpc')}`);
+    try {
+      const req = session.request({ ':path': '/upload', ':method': 'POST' });
+      const state = { written: 0, blocked: false, done: false };
+      const chunk = Buffer.alloc(256 * 1024, 2);
+      const pump = (): void => {
+        while (state.written < TOTAL) {
+          state.written += chunk.length;
+          if (!req.write(chunk)) {
+            state.blocked = true;
+            req.once('drain', () => { state.blocked = false; pump(); });
+            return;
+          }
+        }
+        state.done = true;
+        req.end();
+      };
+      pump();
+      let stuckPolls = 0;
+      await until(() => releaseSink !== null && (state.done || (state.blocked ? ++stuckPolls > 50 : (stuckPolls = 0) > 0)), 'the client to block or finish');
+      assert.equal(state.done, false, 'the proxy must not take the whole body ahead of its upstream');
+      assert.ok(state.written < 4 * 1024 * 1024, `written ${state.written}`);
+      releaseSink!();
+      const [headers] = (await once(req, 'response')) as [http2.IncomingHttpHeaders];
+      assert.equal(headers[':status'], 200);
+      assert.equal(headers['x-received'], String(TOTAL));
     } finally {
       session.close();
     }

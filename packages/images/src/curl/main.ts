@@ -7,6 +7,7 @@
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { proxyFor } from '../runtime-env/outbound-proxy.ts';
+import { exitQuietlyOnClosedStdout } from '../runtime-env/listen-address.ts';
 import { CURL_VERSION, CurlUsageError, parseCurlArgs, type CurlOptions } from './options.ts';
 import { transfer, type TransferResult } from './transfer.ts';
 import { formatWriteOut } from './write-out.ts';
@@ -151,6 +152,7 @@ function requestHeaders(url: URL, o: CurlOptions, body: Buffer | undefined): [st
   return headers;
 }
 
+exitQuietlyOnClosedStdout();
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: Error) => {

@@ -52,3 +52,11 @@ export function exitOnSignals(server: Server): void {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
+
+/** A command-line program whose reader went away (`| head`) ends quietly, as Go and curl programs do on EPIPE. */
+export function exitQuietlyOnClosedStdout(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}

@@ -16,6 +16,7 @@ import { ListenerManager } from './listener/index.ts';
 import { LocalCapture, type LocalCaptureConfig } from './listener/local-capture/index.ts';
 import { StatsRegistry } from './stats/index.ts';
 import { ClusterManager } from './upstream/cluster-manager.ts';
+import type { DnsResolver } from './upstream/dns/index.ts';
 import { XdsClient, type XdsSnapshot } from './xds-client/index.ts';
 import type { ListenerConfig } from './xds-client/types.ts';
 
@@ -31,6 +32,8 @@ export interface ProxyServerOptions {
   readonly bindAddress?: (listener: ListenerConfig) => { readonly host: string; readonly port: number };
   /** Local mode (ADR 0004): capture the pod IP's inbound ports and serve virtualOutbound as an HTTP proxy. */
   readonly localCapture?: LocalCaptureConfig;
+  /** STRICT_DNS / LOGICAL_DNS clusters resolve through this (default: the system's resolver). */
+  readonly dnsResolver?: DnsResolver;
   readonly log?: (line: string) => void;
 }
 
@@ -62,7 +65,7 @@ export class ProxyServer {
     const capture = o.localCapture && new LocalCapture(o.localCapture, o.log);
     this.localCapture = capture;
     this.clusters = new ClusterManager({
-      clock: o.clock, random: o.random, stats: this.stats, originalDstAddressMap: capture?.mapOriginalDestination, defaultSourceAddress: o.localCapture?.podIp, log: o.log,
+      clock: o.clock, random: o.random, stats: this.stats, originalDstAddressMap: capture?.mapOriginalDestination, defaultSourceAddress: o.localCapture?.podIp, dnsResolver: o.dnsResolver, log: o.log,
     });
     this.listeners = new ListenerManager({
       clock: o.clock, random: o.random, stats: this.stats, clusters: this.clusters, httpFilters, requestId: () => uuid4(o.random),

@@ -15,6 +15,7 @@ import type { AnyLoadBalancerExtension } from '../load-balancers/types.ts';
 import { StatsRegistry } from '../stats/index.ts';
 import type { ClusterConfig, ResourceEntry, XdsSnapshot } from '../xds-client/types.ts';
 import { Cluster } from './cluster.ts';
+import type { DnsResolver } from './dns/index.ts';
 import { parseClusterSettings } from './cluster-settings.ts';
 import { HealthFlag } from './host.ts';
 import type { HostStatsSource } from '../admin/clusters-text.ts';
@@ -29,6 +30,8 @@ export interface ClusterManagerOptions {
   readonly canBindSource?: (address: string) => boolean;
   /** Source address of upstream connections without upstream_bind_config (local mode: the pod IP, as on Kubernetes). */
   readonly defaultSourceAddress?: string;
+  /** STRICT_DNS / LOGICAL_DNS name resolution (default: the system's). */
+  readonly dnsResolver?: DnsResolver;
   readonly log?: (line: string) => void;
 }
 
@@ -74,7 +77,7 @@ export class ClusterManager implements ClusterLookup {
         const o = this.#o;
         cluster = new Cluster({
           config: entry.config, settings: settings.value, clock: o.clock, random: o.random, stats: this.#stats,
-          originalDstAddressMap: o.originalDstAddressMap, canBindSource: o.canBindSource, defaultSourceAddress: o.defaultSourceAddress, log: o.log,
+          originalDstAddressMap: o.originalDstAddressMap, canBindSource: o.canBindSource, defaultSourceAddress: o.defaultSourceAddress, dnsResolver: o.dnsResolver, log: o.log,
         });
         this.#clusters.set(name, { entry, cluster });
       }

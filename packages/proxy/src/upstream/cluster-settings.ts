@@ -51,8 +51,8 @@ function parse(cluster: ClusterConfig, registry: ExtensionRegistry<AnyLoadBalanc
   if (!hc.ok) errors.push(...hc.errors);
   // Envoy's ClusterImplBase wording.
   if (hc.ok && hc.value.length > 1) errors.push('Multiple health checks not supported');
-  // CLUSTER_PROVIDED (ORIGINAL_DST): Envoy's cluster brings its own balancer. Skiff has no original-destination
-  // forwarding yet, so the cluster stays without hosts (503 UH) behind a placeholder round robin.
+  // CLUSTER_PROVIDED (ORIGINAL_DST): Envoy's cluster brings its own balancer; the Cluster uses
+  // original-dst/OriginalDstLoadBalancer and never builds this round robin placeholder.
   const lb = cluster.lbPolicy === 'CLUSTER_PROVIDED' ? { ext: roundRobin, config: DEFAULT_ROUND_ROBIN } : resolvePolicy(cluster.loadBalancingPolicy, registry, errors);
   const r = new WireReader(new ParseErrors());
   const common = cluster.commonLbConfig;

@@ -18,6 +18,7 @@ import { createClusterStats, type ClusterStats } from './cluster-stats.ts';
 import { Http1ConnPool, type ConnPoolOptions } from './conn-pool/conn-pool.ts';
 import { HealthChecker } from './health-check/index.ts';
 import { HealthFlag, Host } from './host.ts';
+import { DnsDiscovery, systemDnsResolver, type DnsResolver } from './dns/index.ts';
 import { OriginalDstLoadBalancer } from './original-dst/original-dst-load-balancer.ts';
 import { OutlierDetector } from './outlier-detection/index.ts';
 import { PrioritySet } from './priority-set.ts';
@@ -39,6 +40,8 @@ export interface ClusterOptions {
   readonly canBindSource?: (address: string) => boolean;
   /** Source address of upstream connections when the cluster has no upstream_bind_config (local mode: the pod IP). */
   readonly defaultSourceAddress?: string;
+  /** STRICT_DNS / LOGICAL_DNS name resolution (default: the system's). */
+  readonly dnsResolver?: DnsResolver;
   readonly log?: (line: string) => void;
 }
 
@@ -74,6 +77,7 @@ export class Cluster {
   #endpoints: EndpointsConfig | undefined;
   #closed = false;
   #sourceAddress: string | undefined;
+  #dns: DnsDiscovery | undefined;
 
   constructor(o: ClusterOptions) {
     this.#o = o;
@@ -110,11 +114,18 @@ export class Cluster {
       onHealthChanged: () => this.#onHealthChanged(),
       onCheckSuccess: (host) => this.outlier?.onActiveHealthCheckSuccess(host),
     });
-    if (o.config.loadAssignment) this.updateEndpoints(o.config.loadAssignment);
+    if (o.config.discovery.dns) {
+      this.#dns = new DnsDiscovery({ cluster: o.config, clock: o.clock, resolver: o.dnsResolver ?? systemDnsResolver, onUpdate: (e) => this.updateEndpoints(e), log: o.log });
+    } else if (o.config.loadAssignment) this.updateEndpoints(o.config.loadAssignment);
   }
 
   get picker(): HostPicker {
     return this.#lb.picker;
+  }
+
+  /** DNS clusters: resolves once every name answered (or failed) the first time. */
+  get initialized(): Promise<void> {
+    return this.#dns?.ready ?? Promise.resolve();
   }
 
   get endpoints(): EndpointsConfig | undefined {
@@ -191,6 +202,7 @@ export class Cluster {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#dns?.close();
     this.outlier?.close();
     for (const host of this.#hosts.values()) host.http2Pool?.close();
     this.healthChecker?.close();

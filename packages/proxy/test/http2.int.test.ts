@@ -43,6 +43,7 @@ describe('HTTP/2 through the proxy', () => {
   const h2seen: { path: string; protocol: string; authority: string; trailers: Record<string, unknown> }[] = [];
   let port = 0;
   let never: http2.Http2Server;
+  let mixed: net.Server;
   let neverStreams = 0;
 
   before(async () => {
@@ -72,13 +73,39 @@ describe('HTTP/2 through the proxy', () => {
     never.on('stream', (s) => { neverStreams++; s.on('error', () => {}); });
     never.listen(0, '127.0.0.1');
     await once(never, 'listening');
+    // One port speaking HTTP/1.1 and h2c (by the preface), answering with the version it saw.
+    const mixedH1 = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.end(req.httpVersion));
+    });
+    mixed = net.createServer((socket) => socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      if (!first.toString('latin1').startsWith('PRI *')) {
+        mixedH1.emit('connection', socket);
+        socket.resume();
+        return;
+      }
+      const session = http2.performServerHandshake(socket);
+      session.on('stream', (s) => {
+        s.resume();
+        s.on('end', () => {
+          s.respond({ ':status': 200 });
+          s.end('2.0');
+        });
+      });
+    }));
+    mixed.listen(0, '127.0.0.1');
+    await once(mixed, 'listening');
     h = await startHarness();
     await h.push({
-      clusters: [edsCluster('a'), edsCluster('h2', { typed_extension_protocol_options: H2_OPTIONS }), edsCluster('never', { typed_extension_protocol_options: H2_OPTIONS })],
-      endpoints: [assignment('a', [a]), assignment('h2', [{ host: '127.0.0.1', port: h2port }]), assignment('never', [{ host: '127.0.0.1', port: (never.address() as AddressInfo).port }])],
+      clusters: [edsCluster('a'), edsCluster('h2', { typed_extension_protocol_options: H2_OPTIONS }), edsCluster('never', { typed_extension_protocol_options: H2_OPTIONS }),
+        edsCluster('mixed', { typed_extension_protocol_options: { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions', use_downstream_protocol_config: { http_protocol_options: {}, http2_protocol_options: {} } } } })],
+      endpoints: [assignment('a', [a]), assignment('h2', [{ host: '127.0.0.1', port: h2port }]), assignment('never', [{ host: '127.0.0.1', port: (never.address() as AddressInfo).port }]), assignment('mixed', [{ host: '127.0.0.1', port: (mixed.address() as AddressInfo).port }])],
       listeners: [hcmListener('auto', {})],
       routes: [{ name: 'r', virtual_hosts: [{ name: 'all', domains: ['*'], routes: [
         { match: { prefix: '/h2' }, route: { cluster: 'h2' } },
+        { match: { prefix: '/mixed' }, route: { cluster: 'mixed' } },
         { match: { prefix: '/never' }, route: { cluster: 'never', timeout: { seconds: '0' } } },
         { match: { prefix: '/' }, route: { cluster: 'a' } },
       ] }] }],
@@ -91,6 +118,7 @@ describe('HTTP/2 through the proxy', () => {
     await a.stop();
     h2up.close();
     never.close();
+    mixed.close();
   });
 
   it('serves h2c with prior knowledge (codec_type AUTO) and forwards to an HTTP/1.1 upstream', async () => {
@@ -144,6 +172,16 @@ describe('HTTP/2 through the proxy', () => {
     const pool = h.proxy.clusters.get('h2')!.prioritySet.allHosts[0].http2Pool!;
     assert.equal(pool.stats.upstream_cx_total, 1);
     assert.equal(pool.stats.upstream_rq_total, 32);
+  });
+
+  it('follows the downstream protocol for use_downstream_protocol_config (Istio useClientProtocol)', async () => {
+    assert.equal((await get(port, '/mixed/one')).body, '1.1');
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    try {
+      assert.equal((await h2request(session, { ':path': '/mixed/two', ':authority': 'reviews' })).body, '2.0');
+    } finally {
+      session.close();
+    }
   });
 
   it('carries request and response trailers both ways over HTTP/2 (h2 → h2)', async () => {

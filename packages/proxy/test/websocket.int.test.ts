@@ -46,7 +46,7 @@ async function open(port: number): Promise<{ status: number; head: string; socke
   await once(socket, 'connect');
   const key = Buffer.from('0123456789abcdef').toString('base64');
   socket.write(`GET /chat HTTP/1.1\r\nHost: ws.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   const waiters: (() => void)[] = [];
   socket.on('data', (c: Buffer) => {
     buf = Buffer.concat([buf, c]);
@@ -87,7 +87,7 @@ describe('WebSocket upgrade through the proxy (HTTP/1.1 Upgrade, upgrade_configs
       socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept(String(req.headers['sec-websocket-key']))}\r\n\r\n`);
       // The server speaks first, then echoes every frame back upper-cased.
       socket.write(frame(Buffer.from('welcome'), false));
-      let buf = head;
+      let buf: Buffer = head;
       const onData = (c: Buffer): void => {
         buf = Buffer.concat([buf, c]);
         for (let f = parseFrame(buf); f !== null; f = parseFrame(buf)) {

@@ -188,6 +188,25 @@ describe('the local cluster (in-process supervisor)', () => {
     await until('one pod', async () => ((await pods(cluster.store, 'apps', 'web')).length === 1 ? true : undefined));
   });
 
+  it('rolls out a new template: new pods Ready first, then the old ones go (rollout restart)', async () => {
+    const old = (await pods(cluster.store, 'apps', 'web')).map((p) => p.metadata.name);
+    const d = await cluster.store.get({ group: 'apps', kind: 'Deployment', namespace: 'apps', name: 'web' });
+    const spec = structuredClone(d!.spec) as { template: { metadata: { annotations?: Record<string, string> } } };
+    spec.template.metadata.annotations = { 'kubectl.kubernetes.io/restartedAt': '2026-01-01T00:00:00Z' };
+    await cluster.store.update({ ...d!, spec });
+    const fresh = await until('only new pods, all Ready', async () => {
+      const list = await pods(cluster.store, 'apps', 'web');
+      return list.length === 1 && list.every(ready) && !list.some((p) => old.includes(p.metadata.name)) ? list : undefined;
+    });
+    assert.notEqual(fresh[0].metadata.labels?.['pod-template-hash'], old[0].split('-')[1]);
+    const status = await until('status of the new generation', async () => {
+      const got = await cluster.store.get({ group: 'apps', kind: 'Deployment', namespace: 'apps', name: 'web' });
+      const st = got?.status as { observedGeneration?: number; updatedReplicas?: number; replicas?: number } | undefined;
+      return st && st.observedGeneration === got!.metadata.generation && st.updatedReplicas === 1 && st.replicas === 1 ? st : undefined;
+    });
+    assert.equal(status.updatedReplicas, 1);
+  });
+
   it('close() drains every pod: no container process is left', async () => {
     const pids = cluster.kubelet.pids();
     assert.ok(pids.length > 0);

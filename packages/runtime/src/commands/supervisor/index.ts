@@ -24,6 +24,10 @@ export const supervisorCommand: Command<ClusterFlags> = {
       process.once('SIGTERM', () => r('SIGTERM'));
     });
     const cluster = await startFromFlags(flags, io, () => stop('skiff down'));
+    // One bad request or pod must not take the whole cluster down: log it and keep serving.
+    const report = (err: unknown) => io.stderr.write(`supervisor: unexpected error (kept running): ${(err as Error)?.stack ?? String(err)}\n`);
+    process.on('uncaughtException', report);
+    process.on('unhandledRejection', report);
     const reason = await stopped;
     io.stdout.write(`${reason}: stopping the cluster (draining pods)\n`);
     await cluster.close();

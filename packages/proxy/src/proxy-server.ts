@@ -15,6 +15,7 @@ import type { AnyHttpFilterExtension } from './filters/http/extension.ts';
 import { ListenerManager } from './listener/index.ts';
 import { LocalCapture, type LocalCaptureConfig } from './listener/local-capture/index.ts';
 import { StatsRegistry } from './stats/index.ts';
+import { SecretManager } from './transport-sockets/tls/secret-manager.ts';
 import { ClusterManager } from './upstream/cluster-manager.ts';
 import type { DnsResolver } from './upstream/dns/index.ts';
 import { XdsClient, type XdsSnapshot } from './xds-client/index.ts';
@@ -35,6 +36,8 @@ export interface ProxyServerOptions {
   /** STRICT_DNS / LOGICAL_DNS clusters resolve through this (default: the system's resolver). */
   readonly dnsResolver?: DnsResolver;
   readonly log?: (line: string) => void;
+  /** Static bootstrap secrets and local providers (the in-process agent serving `default` / `ROOTCA`). */
+  readonly secrets?: SecretManager;
 }
 
 /** An x-request-id: a version-4 UUID from the injected Random. */
@@ -53,6 +56,7 @@ export class ProxyServer {
   readonly listeners: ListenerManager;
   readonly stats: StatsRegistry;
   readonly admin: AdminServer | undefined;
+  readonly secrets: SecretManager;
   readonly localCapture: LocalCapture | undefined;
   /** Access log files, one non-blocking writer per path. */
   readonly accessLogSinks = new LogSinks();
@@ -62,14 +66,15 @@ export class ProxyServer {
   constructor(o: ProxyServerOptions) {
     this.stats = o.stats ?? new StatsRegistry();
     const httpFilters = o.httpFilters ?? createHttpFilterRegistry();
+    this.secrets = o.secrets ?? new SecretManager();
     const capture = o.localCapture && new LocalCapture(o.localCapture, o.log);
     this.localCapture = capture;
     this.clusters = new ClusterManager({
-      clock: o.clock, random: o.random, stats: this.stats, originalDstAddressMap: capture?.mapOriginalDestination, defaultSourceAddress: o.localCapture?.podIp, dnsResolver: o.dnsResolver, log: o.log,
+      clock: o.clock, random: o.random, stats: this.stats, originalDstAddressMap: capture?.mapOriginalDestination, defaultSourceAddress: o.localCapture?.podIp, dnsResolver: o.dnsResolver, log: o.log, secrets: this.secrets,
     });
     this.listeners = new ListenerManager({
       clock: o.clock, random: o.random, stats: this.stats, clusters: this.clusters, httpFilters, requestId: () => uuid4(o.random),
-      bindAddress: o.bindAddress ?? capture?.bindAddress, interceptAccept: capture?.interceptAccept, log: o.log,
+      bindAddress: o.bindAddress ?? capture?.bindAddress, interceptAccept: capture?.interceptAccept, log: o.log, secrets: this.secrets,
       accessLogSinks: (path) => this.accessLogSinks.get(path),
     });
     capture?.attach(this.listeners);
@@ -80,6 +85,7 @@ export class ProxyServer {
       stats: this.stats,
       initialFetchTimeoutMs: o.initialFetchTimeoutMs,
       log: o.log,
+      secrets: this.secrets,
       validation: {
         cluster: (c) => this.clusters.validateCluster(c),
         listener: (l) => this.listeners.validateListener(l),
@@ -101,6 +107,8 @@ export class ProxyServer {
 
   #onSnapshot(snapshot: XdsSnapshot): void {
     if (this.#closed) return;
+    // Secrets first: a cluster or listener made active by this snapshot builds its TLS context from them.
+    this.secrets.onSdsSecrets(snapshot.secrets ?? new Map());
     this.clusters.onSnapshot(snapshot);
     this.listeners.onSnapshot(snapshot);
     this.localCapture?.onSnapshot(snapshot);

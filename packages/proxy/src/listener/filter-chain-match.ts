@@ -1,12 +1,15 @@
 /**
- * Envoy's filter chain selection, as far as plaintext HTTP/1 goes: the
- * candidates are narrowed criterion by criterion in Envoy's order —
- * destination port, destination IP (prefix_ranges), server names (no TLS
- * inspector here, so only chains without server_names), transport protocol
- * (`raw_buffer`), application protocols (what the HTTP inspector sniffed:
- * `http/1.1` or `h2c`), source IP, source port — keeping at each step the
- * chains that name the value if any do, else the chains that leave it
- * empty. The default_filter_chain catches the rest.
+ * Envoy's filter chain selection (FilterChainManagerImpl): the candidates
+ * are narrowed criterion by criterion in Envoy's order — destination port,
+ * destination IP (prefix_ranges, longest prefix first), server names (the
+ * SNI the TLS inspector read: an exact name first, then the longest
+ * `*.suffix` wildcard, then chains without server_names), transport
+ * protocol (`tls` or `raw_buffer`), application protocols (ALPN from the
+ * ClientHello, or what the HTTP inspector sniffed: `http/1.1`, `h2c`),
+ * source IP (longest prefix), source port — keeping at each step the chains
+ * that match the value most specifically if any do, else the chains that
+ * leave the criterion empty, and never backtracking. The
+ * default_filter_chain catches the rest.
  */
 import { isIPv4 } from 'node:net';
 import type { CidrRangeConfig, FilterChainMatchConfig } from '../xds-client/types.ts';
@@ -19,6 +22,8 @@ export interface ConnectionFacts {
   readonly transportProtocol: string;
   /** What a listener filter detected, e.g. ['http/1.1']; empty when nothing sniffed. */
   readonly applicationProtocols: readonly string[];
+  /** SNI from the TLS inspector, lower case; '' or absent when none. */
+  readonly serverName?: string;
 }
 
 function ipv4ToInt(ip: string): number {
@@ -34,36 +39,66 @@ function inCidr(ip: string, c: CidrRangeConfig): boolean {
   return ((ipv4ToInt(a) & mask) >>> 0) === ((ipv4ToInt(c.addressPrefix) & mask) >>> 0);
 }
 
-type Step<T> = (m: FilterChainMatchConfig, facts: ConnectionFacts) => 'match' | 'any' | 'miss';
+/** How well a chain matches on one criterion: MISS, ANY (criterion empty), or a positive specificity (higher wins). */
+const MISS = -1;
+const ANY = 0;
+const EXACT = 1_000_000;
 
-const STEPS: readonly Step<unknown>[] = [
-  (m, f) => (m.destinationPort === undefined ? 'any' : m.destinationPort === f.destinationPort ? 'match' : 'miss'),
-  (m, f) => (m.prefixRanges.length === 0 ? 'any' : m.prefixRanges.some((c) => inCidr(f.destinationIp, c)) ? 'match' : 'miss'),
-  (m) => (m.serverNames.length === 0 ? 'any' : 'miss'),
-  (m, f) => (m.transportProtocol === '' ? 'any' : m.transportProtocol === f.transportProtocol ? 'match' : 'miss'),
-  (m, f) => (m.applicationProtocols.length === 0 ? 'any' : m.applicationProtocols.some((p) => f.applicationProtocols.includes(p)) ? 'match' : 'miss'),
-  (m, f) => (m.sourcePrefixRanges.length === 0 ? 'any' : m.sourcePrefixRanges.some((c) => inCidr(f.sourceIp, c)) ? 'match' : 'miss'),
-  (m, f) => (m.sourcePorts.length === 0 ? 'any' : m.sourcePorts.includes(f.sourcePort) ? 'match' : 'miss'),
+type Step = (m: FilterChainMatchConfig, facts: ConnectionFacts) => number;
+
+/** The longest prefix among the ranges that contain `ip` (+1, so /0 still beats an empty list). */
+function cidrRank(ranges: readonly CidrRangeConfig[], ip: string): number {
+  if (ranges.length === 0) return ANY;
+  let best = MISS;
+  for (const c of ranges) if (inCidr(ip, c) && c.prefixLen + 1 > best) best = c.prefixLen + 1;
+  return best;
+}
+
+/** An exact server name beats any wildcard; among `*.suffix` wildcards the longest suffix wins. */
+function serverNameRank(names: readonly string[], sni: string): number {
+  if (names.length === 0) return ANY;
+  if (sni === '') return MISS;
+  let best = MISS;
+  for (const n of names) {
+    const name = n.toLowerCase();
+    if (name === sni) return EXACT;
+    if (name.startsWith('*.') && sni.endsWith(name.slice(1)) && sni.length > name.length - 1 && name.length > best) best = name.length;
+  }
+  return best;
+}
+
+const STEPS: readonly Step[] = [
+  (m, f) => (m.destinationPort === undefined ? ANY : m.destinationPort === f.destinationPort ? EXACT : MISS),
+  (m, f) => cidrRank(m.prefixRanges, f.destinationIp),
+  (m, f) => serverNameRank(m.serverNames, f.serverName ?? ''),
+  (m, f) => (m.transportProtocol === '' ? ANY : m.transportProtocol === f.transportProtocol ? EXACT : MISS),
+  (m, f) => (m.applicationProtocols.length === 0 ? ANY : m.applicationProtocols.some((p) => f.applicationProtocols.includes(p)) ? EXACT : MISS),
+  (m, f) => cidrRank(m.sourcePrefixRanges, f.sourceIp),
+  (m, f) => (m.sourcePorts.length === 0 ? ANY : m.sourcePorts.includes(f.sourcePort) ? EXACT : MISS),
 ];
 
 /** The index of the chain that serves the connection, or -1 (then the default chain, if any). */
 export function selectFilterChain(matches: readonly FilterChainMatchConfig[], facts: ConnectionFacts): number {
   let candidates = matches.map((_, i) => i);
   for (const step of STEPS) {
-    const exact: number[] = [];
-    const any: number[] = [];
+    let best = MISS;
+    let kept: number[] = [];
     for (const i of candidates) {
       const r = step(matches[i], facts);
-      if (r === 'match') exact.push(i);
-      else if (r === 'any') any.push(i);
+      if (r < best || r === MISS) continue;
+      if (r > best) {
+        best = r;
+        kept = [];
+      }
+      kept.push(i);
     }
-    candidates = exact.length > 0 ? exact : any;
+    candidates = kept;
     if (candidates.length === 0) return -1;
   }
   return candidates[0];
 }
 
-/** Whether any chain asks for application protocols (then the HTTP inspector's sniff matters). */
+/** Whether any chain asks for application protocols (then the HTTP inspector's sniff matters for plaintext). */
 export function needsHttpInspection(matches: readonly FilterChainMatchConfig[]): boolean {
   return matches.some((m) => m.applicationProtocols.length > 0);
 }

@@ -17,7 +17,14 @@ import type { AnyHttpFilterExtension } from '../filters/http/extension.ts';
 import type { StatsRegistry } from '../stats/index.ts';
 import type { ClusterLookup } from '../upstream/cluster-manager.ts';
 import type { FilterChainConfig, ListenerConfig, ResourceEntry, SocketAddress, XdsSnapshot } from '../xds-client/types.ts';
-import { needsHttpInspection, selectFilterChain, sniffApplicationProtocol } from './filter-chain-match.ts';
+import { DownstreamTlsSocketFactory } from '../transport-sockets/tls/downstream-tls.ts';
+import { SecretManager } from '../transport-sockets/tls/secret-manager.ts';
+import { createSslStats } from '../transport-sockets/tls/stats.ts';
+import { parseListenerTransportSockets } from '../transport-sockets/transport-socket-config.ts';
+import { selectFilterChain } from './filter-chain-match.ts';
+import {
+  createTlsInspectorStats, inspectConnection, inspectionPlanFor, PLAINTEXT, type InspectedConnection, type InspectionPlan, type TlsInspectorStats,
+} from './listener-filters/tls-inspector.ts';
 import { originalDestinationOf, setOriginalDestination } from './original-destination.ts';
 import { HttpConnectionManager } from './network-filters/http-connection-manager/http-connection-manager.ts';
 import { createHcmStats } from './network-filters/http-connection-manager/stats.ts';
@@ -37,6 +44,8 @@ export interface ListenerManagerOptions {
   readonly log?: (line: string) => void;
   /** Access log sinks by path (the proxy's LogSinks). */
   readonly accessLogSinks?: SinkLookup;
+  /** Where TLS transport sockets get their certificates (static, agent, SDS). */
+  readonly secrets?: SecretManager;
 }
 
 type ChainRuntime = { readonly kind: 'http'; readonly hcm: HttpConnectionManager } | { readonly kind: 'tcp'; readonly tcp: TcpProxy } | { readonly kind: 'none' };
@@ -45,7 +54,10 @@ interface CompiledChains {
   readonly entry: ResourceEntry<ListenerConfig>;
   readonly chains: readonly ChainRuntime[];
   readonly defaultChain: ChainRuntime | undefined;
-  readonly sniff: boolean;
+  /** The listener filters to run before selection (TLS / HTTP inspector); undefined: dispatch at once as raw_buffer. */
+  readonly inspection: InspectionPlan | undefined;
+  /** Each chain's downstream TLS socket (filter_chains order, then the default chain); undefined: raw_buffer. */
+  readonly transportSockets: readonly (DownstreamTlsSocketFactory | undefined)[];
 }
 
 class ActiveListener {
@@ -73,19 +85,16 @@ class ActiveListener {
         return;
       }
     }
-    if (!compiled.sniff) {
-      this.#dispatch(compiled, socket, []);
+    if (compiled.inspection === undefined) {
+      this.#dispatch(compiled, socket, PLAINTEXT);
       return;
     }
-    socket.once('data', (first: Buffer) => {
-      socket.pause();
-      socket.unshift(first);
-      this.#dispatch(compiled, socket, sniffApplicationProtocol(first));
-      socket.resume();
+    this.#manager.inspect(socket, compiled.inspection, (inspected) => {
+      if (inspected !== null) this.#dispatch(compiled, socket, inspected);
     });
   }
 
-  #dispatch(compiled: CompiledChains, socket: Socket, applicationProtocols: readonly string[]): void {
+  #dispatch(compiled: CompiledChains, socket: Socket, inspected: InspectedConnection): void {
     const config = compiled.entry.config;
     const dst = originalDestinationOf(socket);
     const i = selectFilterChain(config.filterChains.map((c) => c.match), {
@@ -93,31 +102,54 @@ class ActiveListener {
       destinationIp: dst.address,
       sourceIp: socket.remoteAddress ?? '',
       sourcePort: socket.remotePort ?? 0,
-      transportProtocol: 'raw_buffer',
-      applicationProtocols,
+      transportProtocol: inspected.transportProtocol,
+      applicationProtocols: inspected.applicationProtocols,
+      serverName: inspected.serverName,
     });
     const chain = i >= 0 ? compiled.chains[i] : compiled.defaultChain;
     if (chain === undefined || chain.kind === 'none') {
       socket.destroy();
       return;
     }
-    if (chain.kind === 'http') chain.hcm.onConnection(socket);
-    else chain.tcp.onConnection(socket);
+    const tls = compiled.transportSockets[i >= 0 ? i : config.filterChains.length];
+    if (tls === undefined) serveConnection(chain, socket);
+    else tls.wrap(socket, inspected.transportProtocol === 'tls' ? inspected.applicationProtocols : undefined, (secure) => serveConnection(chain, secure));
   }
+}
+
+/**
+ * Hands a connection (raw, or the TLSSocket over it) to its chain. An
+ * inspected socket arrives paused: resumed here if the chain reads with
+ * 'data' listeners (HCM); tcp_proxy resumes it itself once its upstream is connected.
+ */
+function serveConnection(chain: Exclude<ChainRuntime, { kind: 'none' }>, socket: Socket): void {
+  if (chain.kind === 'http') chain.hcm.onConnection(socket);
+  else chain.tcp.onConnection(socket);
+  if (socket.listenerCount('data') > 0 && !socket.destroyed) socket.resume();
 }
 
 export class ListenerManager {
   readonly #o: ListenerManagerOptions;
   readonly #listeners = new Map<string, ActiveListener>();
   #binding: Promise<void> = Promise.resolve();
+  readonly #secrets: SecretManager;
+  #inspectorStats: TlsInspectorStats | undefined;
 
   constructor(o: ListenerManagerOptions) {
     this.#o = o;
+    this.#secrets = o.secrets ?? new SecretManager();
+  }
+
+  /** Runs the listener filters on an accepted connection (see listener-filters/tls-inspector.ts). */
+  inspect(socket: Socket, plan: InspectionPlan, done: (inspected: InspectedConnection | null) => void): void {
+    if (plan.tls) this.#inspectorStats ??= createTlsInspectorStats(this.#o.stats);
+    inspectConnection(socket, plan, this.#o.clock, this.#inspectorStats, done);
   }
 
   /** NACK reasons for a listener the xDS client is about to accept: its HTTP filters. */
   validateListener(config: ListenerConfig): readonly string[] {
-    const errors: string[] = [];
+    const sockets = parseListenerTransportSockets(config);
+    const errors: string[] = sockets.ok ? [] : [...sockets.errors];
     const chains = config.defaultFilterChain ? [...config.filterChains, config.defaultFilterChain] : config.filterChains;
     chains.forEach((chain, ci) => {
       chain.filters.forEach((f, fi) => {
@@ -250,10 +282,19 @@ export class ListenerManager {
       entry,
       chains: config.filterChains.map((c, i) => this.#compileChain(c, ['filter_chains', i])),
       defaultChain: config.defaultFilterChain ? this.#compileChain(config.defaultFilterChain, ['default_filter_chain']) : undefined,
-      sniff: needsHttpInspection(config.filterChains.map((c) => c.match)),
+      inspection: inspectionPlanFor(entry),
+      transportSockets: this.#downstreamTransportSockets(config),
     };
     this.#updateRoutes(compiled, snapshot);
     return compiled;
+  }
+
+  #downstreamTransportSockets(config: ListenerConfig): readonly (DownstreamTlsSocketFactory | undefined)[] {
+    const parsed = parseListenerTransportSockets(config);
+    if (!parsed.ok || parsed.value.every((t) => t === undefined)) return [];
+    // Envoy's listener stat scope: listener.<address>_<port>.ssl.*
+    const stats = createSslStats(this.#o.stats, `listener.${config.address.address}_${config.address.port}`, { envoy_listener_address: `${config.address.address}_${config.address.port}` });
+    return parsed.value.map((tls) => tls && new DownstreamTlsSocketFactory(tls, this.#secrets, stats, this.#o.log));
   }
 
   #compileChain(chain: FilterChainConfig, at: readonly (string | number)[]): ChainRuntime {

@@ -16,6 +16,8 @@ import { StatsRegistry } from '../stats/index.ts';
 import type { ClusterConfig, ResourceEntry, XdsSnapshot } from '../xds-client/types.ts';
 import { Cluster } from './cluster.ts';
 import type { DnsResolver } from './dns/index.ts';
+import type { SecretManager } from '../transport-sockets/tls/secret-manager.ts';
+import { parseClusterTransportSockets } from '../transport-sockets/transport-socket-config.ts';
 import { parseClusterSettings } from './cluster-settings.ts';
 import { HealthFlag } from './host.ts';
 import type { HostStatsSource } from '../admin/clusters-text.ts';
@@ -25,6 +27,8 @@ export interface ClusterManagerOptions {
   readonly random: Random;
   readonly stats?: StatsRegistry;
   readonly loadBalancers?: ExtensionRegistry<AnyLoadBalancerExtension>;
+  /** Certificates for clusters' TLS transport sockets. */
+  readonly secrets?: SecretManager;
   /** ORIGINAL_DST clusters: rewrites the original destination's address (local mode: pod IP → application address). */
   readonly originalDstAddressMap?: (address: string) => string;
   readonly canBindSource?: (address: string) => boolean;
@@ -63,7 +67,8 @@ export class ClusterManager implements ClusterLookup {
   /** NACK reasons for a cluster the xDS client is about to accept (empty: fine). */
   validateCluster(config: ClusterConfig): readonly string[] {
     const r = parseClusterSettings(config, this.loadBalancers);
-    return r.ok ? [] : r.errors;
+    const sockets = parseClusterTransportSockets(config);
+    return [...(r.ok ? [] : r.errors), ...(sockets.ok ? [] : sockets.errors)];
   }
 
   onSnapshot(snapshot: XdsSnapshot): void {
@@ -76,7 +81,7 @@ export class ClusterManager implements ClusterLookup {
         current?.cluster.close();
         const o = this.#o;
         cluster = new Cluster({
-          config: entry.config, settings: settings.value, clock: o.clock, random: o.random, stats: this.#stats,
+          config: entry.config, settings: settings.value, clock: o.clock, random: o.random, stats: this.#stats, secrets: o.secrets,
           originalDstAddressMap: o.originalDstAddressMap, canBindSource: o.canBindSource, defaultSourceAddress: o.defaultSourceAddress, dnsResolver: o.dnsResolver, log: o.log,
         });
         this.#clusters.set(name, { entry, cluster });

@@ -22,6 +22,9 @@ import { DnsDiscovery, systemDnsResolver, type DnsResolver } from './dns/index.t
 import { OriginalDstLoadBalancer } from './original-dst/original-dst-load-balancer.ts';
 import { OutlierDetector } from './outlier-detection/index.ts';
 import { PrioritySet } from './priority-set.ts';
+import { ClusterTransportSockets } from '../transport-sockets/cluster-transport-sockets.ts';
+import { SecretManager } from '../transport-sockets/tls/secret-manager.ts';
+import type { UpstreamTransportSocket } from '../transport-sockets/tls/upstream-tls.ts';
 import { canBindSourceAddress } from './source-address.ts';
 import type { HttpProtocol } from '../http/downstream-stream.ts';
 import { Http2ConnPool } from './conn-pool/http2-conn-pool.ts';
@@ -34,6 +37,8 @@ export interface ClusterOptions {
   readonly clock: Clock;
   readonly random: Random;
   readonly stats: StatsRegistry;
+  /** Certificates for the cluster's TLS transport sockets (default: none, static only). */
+  readonly secrets?: SecretManager;
   /** ORIGINAL_DST: rewrites the original destination's address (local mode: pod IP → application address). */
   readonly originalDstAddressMap?: (address: string) => string;
   /** Whether upstream_bind_config's source address can be bound here (default: canBindSourceAddress). */
@@ -72,6 +77,9 @@ export class Cluster {
   readonly outlier: OutlierDetector | undefined;
   readonly healthChecker: HealthChecker | undefined;
   readonly #lb: LoadBalancer;
+  readonly #sockets: ClusterTransportSockets;
+  /** Each host's transport socket (by its transport_socket_matches metadata); its pool is keyed by it. */
+  readonly #hostSockets = new WeakMap<Host, UpstreamTransportSocket>();
   readonly #o: ClusterOptions;
   #hosts = new Map<string, Host>();
   #endpoints: EndpointsConfig | undefined;
@@ -86,6 +94,7 @@ export class Cluster {
     this.settings = o.settings;
     this.stats = createClusterStats(o.stats, this.name);
     this.resources = new ResourceManager(o.settings.circuitBreakers.default);
+    this.#sockets = new ClusterTransportSockets(o.config, o.secrets ?? new SecretManager(), o.stats);
     const lbCtx = { clock: o.clock, random: o.random, healthyPanicThresholdPercent: o.settings.healthyPanicThresholdPercent, localityWeightedLb: o.settings.localityWeightedLb };
     const originalDst = o.config.discovery.originalDst;
     this.#lb = originalDst
@@ -154,6 +163,14 @@ export class Cluster {
             hostname: e.hostname, weight: e.loadBalancingWeight, locality: locality.locality, localityWeight: locality.loadBalancingWeight, priority: locality.priority, healthFlags: edsFlags(e.healthStatus),
           });
         }
+        const socket = this.#sockets.forEndpoint(e.transportSocketMatchMetadata);
+        const previousSocket = this.#hostSockets.get(host);
+        if (previousSocket !== undefined && previousSocket !== socket && host.pool !== null) {
+          // The endpoint moved between TLS and plaintext (tlsMode changed): its connections must not be reused.
+          host.pool.close();
+          host.pool = null;
+        }
+        this.#hostSockets.set(host, socket);
         next.set(key, host);
       }
     }
@@ -186,6 +203,7 @@ export class Cluster {
         maxConnections: cb.maxConnections,
         maxPendingRequests: cb.maxPendingRequests,
         connectTimeoutMs: this.config.connectTimeoutMs,
+        transportSocket: this.#hostSockets.get(host) ?? this.#sockets.defaultSocket,
         ...(this.#sourceAddress === undefined ? {} : { connect: (p: ConnPoolOptions) => connectFrom(p, this.#sourceAddress!) }),
       });
       host.pool = pool;

@@ -5,7 +5,9 @@
  * them. Route configurations are route-table's RouteTableConfig.
  */
 import type { WireMessage } from '@skiff/api/envoy/resource-codec.ts';
+import type { JsonValue } from '@skiff/api/envoy/struct.ts';
 import type { RouteTableConfig } from '../http/route-table/index.ts';
+import type { SecretConfig } from '../transport-sockets/tls/config.ts';
 
 export interface SocketAddress {
   readonly address: string;
@@ -100,6 +102,8 @@ export interface LbEndpointConfig {
   readonly healthStatus: HealthStatus;
   /** Default 1. */
   readonly loadBalancingWeight: number;
+  /** metadata.filter_metadata['envoy.transport_socket_match'] as JSON (transport socket matching). */
+  readonly transportSocketMatchMetadata?: Readonly<Record<string, JsonValue>>;
 }
 
 export interface LocalityLbEndpointsConfig {
@@ -139,6 +143,8 @@ export interface ClusterConfig {
   /** STATIC / STRICT_DNS / LOGICAL_DNS: the inline load_assignment. */
   readonly loadAssignment: EndpointsConfig | undefined;
   readonly transportSocket: TypedExtensionRef | undefined;
+  /** transport_socket_matches, decoded; parsed by transport-sockets/transport-socket-config.ts. */
+  readonly transportSocketMatches?: readonly WireMessage[];
   /** Parsed by the upstream components that own them (circuit breakers, outlier detection, LB policy). */
   readonly circuitBreakers: WireMessage | undefined;
   readonly outlierDetection: WireMessage | undefined;
@@ -170,6 +176,8 @@ export interface XdsSnapshot {
   readonly clusters: ReadonlyMap<string, ResourceEntry<ClusterConfig>>;
   /** By ClusterLoadAssignment name (the EDS service name). */
   readonly endpoints: ReadonlyMap<string, ResourceEntry<EndpointsConfig>>;
+  /** SDS secrets received over ADS, by name (absent: none). */
+  readonly secrets?: ReadonlyMap<string, ResourceEntry<SecretConfig>>;
   readonly warmingListeners: ReadonlyMap<string, ResourceEntry<ListenerConfig>>;
   readonly warmingClusters: ReadonlyMap<string, ResourceEntry<ClusterConfig>>;
   /** True once the initial CDS/EDS and LDS/RDS fetches completed (or timed out): Envoy's LIVE. */

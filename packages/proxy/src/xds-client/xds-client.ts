@@ -8,7 +8,7 @@
  * stream, the last accepted config stays published.
  *
  *   stream ─response─> ResourceCache.apply ──ACK/NACK──> stream
- *                              └─> Warmer (clusters, listeners) ─> watch graph ─subscribe─> stream
+ *                              └─> Warmer (clusters, listeners; waiting on EDS, RDS, SDS) ─> watch graph ─subscribe─> stream
  *                                                         └─> XdsSnapshot ─> subscribers
  */
 import { TypeUrl } from '@skiff/api';
@@ -23,11 +23,14 @@ import { AdsChannel, type AdsResponse, type AdsStream } from './ads-stream.ts';
 import { Backoff, ENVOY_XDS_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { ResourceCache } from './resource-cache.ts';
 import {
-  CLIENT_TYPE_URLS, clusterResourceType, endpointResourceType, listenerResourceType, parseCluster, parseListener, routeResourceType, type ClientTypeUrl, type ResourceType,
+  CLIENT_TYPE_URLS, clusterResourceType, endpointResourceType, listenerResourceType, parseCluster, parseListener, routeResourceType, secretResourceType, type ClientTypeUrl, type ResourceType,
 } from './resource-types/index.ts';
 import { deltaAck, deltaChangeRequest, deltaInitialRequest, sotwRequest } from './requests.ts';
 import { XdsClientStats } from './stats.ts';
-import type { ClusterConfig, EndpointsConfig, ListenerConfig, XdsSnapshot } from './types.ts';
+import type { SdsSecretRef, SecretConfig } from '../transport-sockets/tls/config.ts';
+import { isLocalSecretByDefault, type SecretManager } from '../transport-sockets/tls/secret-manager.ts';
+import { clusterSecretRefs, listenerSecretRefs } from '../transport-sockets/transport-socket-config.ts';
+import type { ClusterConfig, EndpointsConfig, ListenerConfig, ResourceEntry as ResourceEntryOf, XdsSnapshot } from './types.ts';
 import { Warmer } from './warmer.ts';
 import { desiredSubscriptions, sameSubscription, type Subscription } from './watch-graph.ts';
 
@@ -46,6 +49,8 @@ export interface XdsClientOptions {
   readonly log?: (line: string) => void;
   /** Checks owned by the data-path components (HTTP filter and LB registries); their reasons NACK the resource. */
   readonly validation?: XdsValidationHooks;
+  /** Static and locally provided secrets (never requested over ADS); its changes re-check warming resources. */
+  readonly secrets?: SecretManager;
 }
 
 /**
@@ -78,6 +83,7 @@ export interface XdsClientState {
   readonly endpoints: ResourceCache<EndpointsConfig>;
   readonly listeners: ResourceCache<ListenerConfig>;
   readonly routes: ResourceCache<RouteTableConfig>;
+  readonly secrets: ResourceCache<SecretConfig>;
   readonly clusterWarmer: Warmer<ClusterConfig>;
   readonly listenerWarmer: Warmer<ListenerConfig>;
   readonly connected: boolean;
@@ -95,6 +101,8 @@ export class XdsClient {
   readonly #endpoints = new ResourceCache(endpointResourceType);
   readonly #listeners: ResourceCache<ListenerConfig>;
   readonly #routes: ResourceCache<RouteTableConfig>;
+  readonly #secrets = new ResourceCache(secretResourceType);
+  readonly #unsubscribeSecrets: (() => void) | undefined;
   readonly #caches: ReadonlyMap<string, ResourceCache<unknown>>;
   readonly #clusterWarmer: Warmer<ClusterConfig>;
   readonly #listenerWarmer: Warmer<ListenerConfig>;
@@ -126,7 +134,7 @@ export class XdsClient {
     this.#backoff = new Backoff(options.backoff ?? ENVOY_XDS_BACKOFF, options.random);
     this.#timeoutMs = options.initialFetchTimeoutMs ?? INITIAL_FETCH_TIMEOUT_MS;
     this.#caches = new Map<string, ResourceCache<unknown>>([
-      [TypeUrl.Cluster, this.#clusters], [TypeUrl.ClusterLoadAssignment, this.#endpoints], [TypeUrl.Listener, this.#listeners], [TypeUrl.RouteConfiguration, this.#routes],
+      [TypeUrl.Cluster, this.#clusters], [TypeUrl.ClusterLoadAssignment, this.#endpoints], [TypeUrl.Listener, this.#listeners], [TypeUrl.RouteConfiguration, this.#routes], [TypeUrl.Secret, this.#secrets],
     ] as [string, ResourceCache<unknown>][]);
     const onTimeout = (kind: string) => (name: string) => {
       this.#log(`${kind} ${name} initial fetch timeout: going active without its ${kind === 'cluster' ? 'endpoints' : 'route configurations'}`);
@@ -135,16 +143,24 @@ export class XdsClient {
     this.#clusterWarmer = new Warmer<ClusterConfig>({
       clock: options.clock,
       timeoutMs: this.#timeoutMs,
-      isReady: (c) => c.edsServiceName === undefined || this.#endpoints.entries.has(c.edsServiceName),
+      isReady: (c) => (c.edsServiceName === undefined || this.#endpoints.entries.has(c.edsServiceName)) && clusterSecretRefs(c).every((ref) => this.#hasSecret(ref)),
       onTimeout: onTimeout('cluster'),
     });
     this.#listenerWarmer = new Warmer<ListenerConfig>({
       clock: options.clock,
       timeoutMs: this.#timeoutMs,
-      isReady: (l) => l.routeConfigNames.every((n) => this.#routes.entries.has(n)),
+      isReady: (l) => l.routeConfigNames.every((n) => this.#routes.entries.has(n)) && listenerSecretRefs(l).every((ref) => this.#hasSecret(ref)),
       onTimeout: onTimeout('listener'),
     });
+    this.#unsubscribeSecrets = options.secrets?.onChange(() => this.#update());
     this.#snapshot = this.#buildSnapshot();
+  }
+
+  /** Whether a secret a TLS context names is available: locally (static, agent) or received over SDS. */
+  #hasSecret(ref: SdsSecretRef): boolean {
+    const local = this.#options.secrets;
+    if (local) return local.isLocal(ref) ? local.hasLocal(ref) : this.#secrets.entries.has(ref.name);
+    return isLocalSecretByDefault(ref) ? ref.source !== 'static' : this.#secrets.entries.has(ref.name);
   }
 
   /** Opens the ADS stream. Idempotent. */
@@ -168,7 +184,7 @@ export class XdsClient {
 
   state(): XdsClientState {
     return {
-      clusters: this.#clusters, endpoints: this.#endpoints, listeners: this.#listeners, routes: this.#routes,
+      clusters: this.#clusters, endpoints: this.#endpoints, listeners: this.#listeners, routes: this.#routes, secrets: this.#secrets,
       clusterWarmer: this.#clusterWarmer, listenerWarmer: this.#listenerWarmer, connected: this.#connected,
     };
   }
@@ -177,6 +193,7 @@ export class XdsClient {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#unsubscribeSecrets?.();
     this.#reconnect?.();
     for (const cancel of this.#fetchTimers.values()) cancel();
     this.#clusterWarmer.close();
@@ -270,6 +287,7 @@ export class XdsClient {
       clusters: [...this.#clusterWarmer.active.values(), ...this.#clusterWarmer.warming.values()],
       listeners: [...this.#listenerWarmer.active.values(), ...this.#listenerWarmer.warming.values()],
       clustersInitialized: this.#clustersInitialized,
+      isLocalSecret: (ref) => this.#options.secrets?.isLocal(ref) ?? isLocalSecretByDefault(ref),
     });
     for (const typeUrl of CLIENT_TYPE_URLS) {
       const next = desired.get(typeUrl);
@@ -311,7 +329,7 @@ export class XdsClient {
     const next = this.#buildSnapshot();
     const s = this.#snapshot;
     if (next.initialized === s.initialized && sameEntries(next.listeners, s.listeners) && sameEntries(next.clusters, s.clusters) && sameEntries(next.routes, s.routes)
-      && sameEntries(next.endpoints, s.endpoints) && sameEntries(next.warmingClusters, s.warmingClusters) && sameEntries(next.warmingListeners, s.warmingListeners)) return;
+      && sameEntries(next.endpoints, s.endpoints) && sameEntries(next.secrets ?? NO_SECRETS, s.secrets ?? NO_SECRETS) && sameEntries(next.warmingClusters, s.warmingClusters) && sameEntries(next.warmingListeners, s.warmingListeners)) return;
     this.#snapshot = next;
     this.#stats.activeClusters.set(next.clusters.size);
     this.#stats.warmingClusters.set(next.warmingClusters.size);
@@ -326,6 +344,7 @@ export class XdsClient {
       routes: new Map(this.#routes.entries),
       clusters: new Map(this.#clusterWarmer.active),
       endpoints: new Map(this.#endpoints.entries),
+      secrets: new Map(this.#secrets.entries),
       warmingListeners: this.#listenerWarmer.warming,
       warmingClusters: this.#clusterWarmer.warming,
       initialized: this.#initialized,
@@ -342,3 +361,5 @@ function sameEntries<T>(a: ReadonlyMap<string, T>, b: ReadonlyMap<string, T>): b
   for (const [k, v] of a) if (b.get(k) !== v) return false;
   return true;
 }
+
+const NO_SECRETS: ReadonlyMap<string, ResourceEntryOf<SecretConfig>> = new Map();

@@ -19,6 +19,7 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Clock } from '@skiff/common';
 import { ClientConnection, type ClientConnectionEvents } from '../../http/codec/client-connection.ts';
 import type { CodecLimits } from '../../http/codec/types.ts';
+import type { UpstreamTransportSocket } from '../../transport-sockets/tls/upstream-tls.ts';
 import { PoolFailure } from './pool-failure.ts';
 import { ConnPoolStats } from './stats.ts';
 import type { UpstreamCodecClient } from './types.ts';
@@ -29,6 +30,12 @@ export interface ConnPoolOptions {
   readonly port: number;
   /** Upstream TLS (transport socket) settings; absent for plaintext. The object is part of the pool's identity. */
   readonly tls?: ConnectionOptions;
+  /**
+   * The cluster's transport socket for this host (raw_buffer, or TLS with the
+   * context current at each connect, so rotation reaches new connections).
+   * Part of the pool's identity: a host whose socket changes gets a new pool.
+   */
+  readonly transportSocket?: UpstreamTransportSocket;
   /** Envoy circuit-breaker defaults: 1024 each; 0 requests per connection means unlimited. */
   readonly maxConnections?: number;
   readonly maxPendingRequests?: number;
@@ -158,11 +165,11 @@ export class Http1ConnPool implements ClientConnectionEvents {
     this.#assign(conn);
   }
 
-  onConnectFailure(_conn: ClientConnection, reason: 'connection failure' | 'connection timeout'): void {
+  onConnectFailure(conn: ClientConnection, reason: 'connection failure' | 'connection timeout'): void {
     this.#connecting--;
     if (reason === 'connection timeout') this.stats.upstream_cx_connect_timeout++;
     this.stats.upstream_cx_connect_fail++;
-    this.#purgePending(reason);
+    this.#purgePending(reason, this.#options.transportSocket?.failureReason(conn.socket));
   }
 
   onIdle(conn: ClientConnection): void {
@@ -212,7 +219,9 @@ export class Http1ConnPool implements ClientConnectionEvents {
     const o = this.#options;
     const socket = o.connect !== undefined
       ? o.connect(o)
-      : o.tls !== undefined
+      : o.transportSocket !== undefined
+        ? o.transportSocket.connect(o.host, o.port)
+        : o.tls !== undefined
         ? tlsConnect({ ...o.tls, host: o.host, port: o.port })
         : netConnect({ host: o.host, port: o.port });
     const conn = new ClientConnection(
@@ -222,7 +231,7 @@ export class Http1ConnPool implements ClientConnectionEvents {
         limits: o.limits,
         connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
         idleTimeoutMs: o.idleTimeoutMs ?? 3_600_000,
-        readyEvent: o.tls !== undefined ? 'secureConnect' : 'connect',
+        readyEvent: o.transportSocket?.readyEvent ?? (o.tls !== undefined ? 'secureConnect' : 'connect'),
       },
       this,
     );
@@ -232,14 +241,14 @@ export class Http1ConnPool implements ClientConnectionEvents {
     this.stats.upstream_cx_active++;
   }
 
-  #purgePending(reason: 'overflow' | 'connection failure' | 'connection timeout'): void {
+  #purgePending(reason: 'overflow' | 'connection failure' | 'connection timeout', transportFailureReason?: string): void {
     const pending = this.#pending.splice(0);
     this.stats.upstream_rq_pending_active -= pending.length;
     if (reason !== 'overflow') this.stats.upstream_rq_pending_failure_eject += pending.length;
-    for (const p of pending) p.callbacks.onPoolFailure(this.#failure(reason));
+    for (const p of pending) p.callbacks.onPoolFailure(this.#failure(reason, transportFailureReason));
   }
 
-  #failure(reason: 'overflow' | 'connection failure' | 'connection timeout'): PoolFailure {
-    return new PoolFailure(reason, this.#options.host, this.#options.port);
+  #failure(reason: 'overflow' | 'connection failure' | 'connection timeout', transportFailureReason?: string): PoolFailure {
+    return new PoolFailure(reason, this.#options.host, this.#options.port, transportFailureReason);
   }
 }

@@ -14,15 +14,18 @@ export const UPSTREAM_RESET_BEFORE_HEADERS = 'upstream connect error or disconne
 export class PoolFailure extends SkiffError {
   readonly reason: PoolFailureReason;
   readonly responseFlag: 'UO' | 'UF';
+  /** What the transport socket said (a TLS handshake failure: `TLS_error:|…:TLS_error_end`), if it said anything. */
+  readonly transportFailureReason: string | undefined;
 
-  constructor(reason: PoolFailureReason, host: string, port: number) {
+  constructor(reason: PoolFailureReason, host: string, port: number, transportFailureReason?: string) {
     super(
       reason === 'overflow' ? 'SKIFF_ERR_UPSTREAM_OVERFLOW' : reason === 'connection timeout' ? 'SKIFF_ERR_UPSTREAM_CONNECT_TIMEOUT' : 'SKIFF_ERR_UPSTREAM_CONNECT_FAILURE',
-      UPSTREAM_RESET_BEFORE_HEADERS + reason,
-      { host, port, reason },
+      UPSTREAM_RESET_BEFORE_HEADERS + reason + (transportFailureReason === undefined ? '' : `, transport failure reason: ${transportFailureReason}`),
+      { host, port, reason, transportFailureReason },
     );
     this.name = 'PoolFailure';
     this.reason = reason;
     this.responseFlag = reason === 'overflow' ? 'UO' : 'UF';
+    this.transportFailureReason = transportFailureReason;
   }
 }

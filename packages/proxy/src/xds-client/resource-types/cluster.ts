@@ -59,6 +59,7 @@ export function parseCluster(wire: WireMessage): Result<ClusterConfig> {
     lbPolicy,
     loadAssignment,
     transportSocket,
+    transportSocketMatches: r.objects(wire, 'transport_socket_matches', []),
     circuitBreakers: r.object(wire, 'circuit_breakers', []),
     outlierDetection: r.object(wire, 'outlier_detection', []),
     healthChecks: r.objects(wire, 'health_checks', []),

@@ -4,6 +4,8 @@
  */
 import { TypeUrl } from '@skiff/api';
 import type { WireMessage } from '@skiff/api/envoy/resource-codec.ts';
+import type { StructWire } from '@skiff/api/envoy/discovery-types.ts';
+import { structToJson, type JsonValue } from '@skiff/api/envoy/struct.ts';
 import { fail, ok, type FieldPath, type Result } from '@skiff/common';
 import { ParseErrors, WireReader, type WireObject } from '../../http/route-table/wire-reader.ts';
 import type { EndpointsConfig, HealthStatus, LbEndpointConfig, LocalityLbEndpointsConfig } from '../types.ts';
@@ -59,7 +61,16 @@ function readLbEndpoint(r: WireReader, wire: WireObject, at: FieldPath): LbEndpo
     hostname: (endpoint && r.string(endpoint, 'hostname', eAt)) ?? '',
     healthStatus: (HEALTH as readonly string[]).includes(health) ? (health as HealthStatus) : 'UNKNOWN',
     loadBalancingWeight: weight ?? 1,
+    transportSocketMatchMetadata: readTransportSocketMatchMetadata(r, wire, at),
   };
+}
+
+/** metadata.filter_metadata['envoy.transport_socket_match'] (Istio writes `tlsMode` there), as JSON. */
+function readTransportSocketMatchMetadata(r: WireReader, wire: WireObject, at: FieldPath): Readonly<Record<string, JsonValue>> | undefined {
+  const metadata = r.object(wire, 'metadata', at);
+  const filterMetadata = metadata && r.object(metadata, 'filter_metadata', [...at, 'metadata']);
+  const struct = filterMetadata && r.object(filterMetadata, 'envoy.transport_socket_match', [...at, 'metadata', 'filter_metadata']);
+  return struct ? structToJson(struct as StructWire) : undefined;
 }
 
 export const endpointResourceType: ResourceType<EndpointsConfig> = {

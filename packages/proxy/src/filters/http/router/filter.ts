@@ -338,7 +338,7 @@ export class Router implements HttpFilter, LbRequestContext {
     }
     this.#cluster!.stats.upstream_cx_connect_fail.inc();
     attempt.host.stats.cx_connect_fail++;
-    this.#failAttempt(attempt, 'connect-failure', failure.reason);
+    this.#failAttempt(attempt, 'connect-failure', failure.reason, failure.transportFailureReason);
   }
 
   onResponseHead(attempt: UpstreamAttempt, head: ResponseHead): void {
@@ -425,7 +425,7 @@ export class Router implements HttpFilter, LbRequestContext {
   // outcomes
 
   /** A failure before response headers: retry if the policy says so, else Envoy's local reply. */
-  #failAttempt(attempt: UpstreamAttempt, failure: AttemptFailure, resetReason?: string): void {
+  #failAttempt(attempt: UpstreamAttempt, failure: AttemptFailure, resetReason?: string, transportFailureReason?: string): void {
     const cluster = this.#cluster!;
     // Local-origin failures: apart with split_external_local_origin_errors, else as 503/504 (Envoy's router).
     cluster.outlier?.putResult(attempt.host, failure === 'per-try-timeout' ? 'local_origin_timeout' : 'local_origin_connect_failed');
@@ -443,7 +443,10 @@ export class Router implements HttpFilter, LbRequestContext {
     // Envoy answers an upstream protocol error 502 with UPE; other resets 503 UC (UF when connecting failed).
     const flag = failure === 'connect-failure' ? 'UF' : reason === 'protocol error' ? 'UPE' : 'UC';
     const status = reason === 'protocol error' ? 502 : 503;
-    this.#reply(status, UPSTREAM_RESET_BEFORE_HEADERS + reason, flag, `upstream_reset_before_response_started{${reason.replaceAll(' ', '_')}}`);
+    // Envoy appends the transport socket's failure (a TLS handshake error) to the reason, and to the details after a comma.
+    const transport = transportFailureReason === undefined ? '' : `, transport failure reason: ${transportFailureReason}`;
+    const detail = transportFailureReason === undefined ? '' : `,${transportFailureReason.replaceAll(' ', '_')}`;
+    this.#reply(status, UPSTREAM_RESET_BEFORE_HEADERS + reason + transport, flag, `upstream_reset_before_response_started{${reason.replaceAll(' ', '_')}${detail}}`);
   }
 
   #overflow(): void {
@@ -664,3 +667,4 @@ function applyRequestMutations(headers: HeaderMap, m: HeaderMutationsConfig | un
     }
   }
 }
+

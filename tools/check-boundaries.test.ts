@@ -24,7 +24,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   client: ['api', 'common'],
   cli: ['api', 'common', 'config', 'client'],
   dashboard: ['api', 'common', 'client'],
-  runtime: ['api', 'common', 'config', 'control-plane', 'ca', 'proxy', 'client', 'dashboard', 'cli'],
+  images: [],
+  runtime: ['api', 'common', 'config', 'control-plane', 'ca', 'proxy', 'client', 'dashboard', 'cli', 'images'],
   testing: ['api', 'common', 'config', 'control-plane', 'ca', 'proxy', 'client', 'runtime'],
 };
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { systemClock, systemRandom } from '@skiff/common';
 import type { ResourceObject } from '@skiff/api';
 import type { ConfigStore, StoredObject } from '@skiff/config';
+import { BUILTIN_IMAGES } from '../images/resolve.ts';
 import { startCluster, type Cluster } from './cluster.ts';
 import { processAlive } from './cluster-files.ts';
 
@@ -93,6 +94,7 @@ describe('the local cluster (in-process supervisor)', () => {
       random: systemRandom,
       baseEnv: { PATH: process.env.PATH ?? '' },
       localCapture: false,
+      builtins: BUILTIN_IMAGES,
       backoff: { baseMs: 20, maxMs: 80 },
       maxGraceMs: 2000,
       onShutdownRequest: () => {},
@@ -169,6 +171,20 @@ describe('the local cluster (in-process supervisor)', () => {
     await until('the crash pods to go', async () => ((await pods(cluster.store, 'apps', 'crash')).length === 0 ? true : undefined));
   });
 
+  it('runs the built-in hashicorp/http-echo image on the pod\'s address', async () => {
+    const d = deployment('echo', 'apps', 1, '');
+    const c = (d.spec as any).template.spec.containers[0];
+    delete c.command;
+    c.image = 'hashicorp/http-echo:1.0';
+    c.args = ['-text=hello from echo', '-listen=:8080'];
+    await cluster.store.create(d);
+    const [pod] = await until('a ready echo pod', async () => {
+      const list = await pods(cluster.store, 'apps', 'echo');
+      return list.length === 1 && list.every(ready) ? list : undefined;
+    });
+    assert.equal((await fetchText((pod.status as { podIP: string }).podIP, 8080)).trim(), 'hello from echo');
+  });
+
   it('reports an image it cannot run as ErrImagePull with how to run your own process', async () => {
     const d = deployment('nodocker', 'apps', 1, '');
     ((d.spec as any).template.spec.containers[0]).command = undefined;
@@ -179,7 +195,7 @@ describe('the local cluster (in-process supervisor)', () => {
       const w = (p?.status as { containerStatuses?: { state: { waiting?: { reason: string; message: string } } }[] } | undefined)?.containerStatuses?.[0]?.state.waiting;
       return w?.reason === 'ErrImagePull' ? w : undefined;
     });
-    assert.match(waiting.message, /not built into Skiff.*command/);
+    assert.match(waiting.message, /image "example.com\/not-built-in:1.0" is not built into Skiff .*built in: hashicorp\/http-echo.*set the container's command/);
   });
 
   it('scales a Deployment down', async () => {

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Command, CommandIO } from '@skiff/cli';
 import { DEFAULT_DATA_DIR } from '@skiff/client';
 import { systemClock, systemRandom } from '@skiff/common';
+import { BUILTIN_IMAGES } from '../../images/resolve.ts';
 import { startCluster, type Cluster } from '../../supervisor/cluster.ts';
 import { proxyCommand } from '../proxy/index.ts';
 import { CLUSTER_DEFAULTS, CLUSTER_FLAGS, type ClusterFlags } from '../up/cluster-flags.ts';
@@ -50,6 +51,7 @@ export async function startFromFlags(flags: ClusterFlags, io: CommandIO, onShutd
     random: systemRandom,
     baseEnv: baseEnvironment(),
     localCapture: 'local-capture' in proxyCommand.flags,
+    builtins: BUILTIN_IMAGES,
     onShutdownRequest,
     log: (line) => io.stderr.write(`${line}\n`),
   });

@@ -74,6 +74,8 @@ export const TypeUrl = {
   // envelopes
   UdpaTypedStruct: `${PREFIX}udpa.type.v1.TypedStruct`,
   XdsTypedStruct: `${PREFIX}xds.type.v3.TypedStruct`,
+  /** google.protobuf.Struct: Istio's x-envoy-peer-metadata header carries one, base64-encoded. */
+  Struct: `${PREFIX}google.protobuf.Struct`,
 } as const;
 
 export type TypeUrl = (typeof TypeUrl)[keyof typeof TypeUrl];

@@ -10,7 +10,8 @@ import { LogSinks } from './access-log/index.ts';
 import { AdminServer, LogLevels } from './admin/index.ts';
 import type { BootstrapConfig } from './bootstrap/index.ts';
 import type { ExtensionRegistry } from './extensions/registry.ts';
-import { createHttpFilterRegistry, perFilterConfigParser } from './filters/http/index.ts';
+import { BUILTIN_HTTP_FILTERS, createHttpFilterRegistry, perFilterConfigParser } from './filters/http/index.ts';
+import { createIstioHttpFilters, serviceFromClusterWire } from './filters/http/istio-stats/index.ts';
 import type { AnyHttpFilterExtension } from './filters/http/extension.ts';
 import { ListenerManager } from './listener/index.ts';
 import { LocalCapture, type LocalCaptureConfig } from './listener/local-capture/index.ts';
@@ -65,7 +66,14 @@ export class ProxyServer {
 
   constructor(o: ProxyServerOptions) {
     this.stats = o.stats ?? new StatsRegistry();
-    const httpFilters = o.httpFilters ?? createHttpFilterRegistry();
+    // Istio's telemetry filters know this node (bootstrap) and the clusters' `istio` metadata (the snapshot).
+    const httpFilters = o.httpFilters ?? createHttpFilterRegistry([...BUILTIN_HTTP_FILTERS, ...createIstioHttpFilters({
+      node: o.bootstrap.node,
+      clusterService: (name) => {
+        const entry = this.xds.snapshot().clusters.get(name);
+        return entry === undefined ? undefined : serviceFromClusterWire(entry.wire);
+      },
+    })]);
     this.secrets = o.secrets ?? new SecretManager();
     const capture = o.localCapture && new LocalCapture(o.localCapture, o.log);
     this.localCapture = capture;

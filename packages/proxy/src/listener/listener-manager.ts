@@ -280,8 +280,8 @@ export class ListenerManager {
     const config = entry.config;
     const compiled: CompiledChains = {
       entry,
-      chains: config.filterChains.map((c, i) => this.#compileChain(c, ['filter_chains', i])),
-      defaultChain: config.defaultFilterChain ? this.#compileChain(config.defaultFilterChain, ['default_filter_chain']) : undefined,
+      chains: config.filterChains.map((c, i) => this.#compileChain(c, ['filter_chains', i], config.trafficDirection)),
+      defaultChain: config.defaultFilterChain ? this.#compileChain(config.defaultFilterChain, ['default_filter_chain'], config.trafficDirection) : undefined,
       inspection: inspectionPlanFor(entry),
       transportSockets: this.#downstreamTransportSockets(config),
     };
@@ -297,14 +297,14 @@ export class ListenerManager {
     return parsed.value.map((tls) => tls && new DownstreamTlsSocketFactory(tls, this.#secrets, stats, this.#o.log));
   }
 
-  #compileChain(chain: FilterChainConfig, at: readonly (string | number)[]): ChainRuntime {
+  #compileChain(chain: FilterChainConfig, at: readonly (string | number)[], trafficDirection: ListenerConfig['trafficDirection']): ChainRuntime {
     const o = this.#o;
     // The terminal network filter decides (Istio puts metadata-exchange style filters before it).
     for (let i = chain.filters.length - 1; i >= 0; i--) {
       const f = chain.filters[i];
       if (f.kind === 'http_connection_manager') {
         const filters = compileHttpFilterChain(f.httpFilters, [...at, 'filters', i, 'typed_config'], o.httpFilters, {
-          clock: o.clock, random: o.random, stats: o.stats, statPrefix: f.statPrefix, clusters: o.clusters,
+          clock: o.clock, random: o.random, stats: o.stats, statPrefix: f.statPrefix, clusters: o.clusters, trafficDirection,
         });
         if (!filters.ok) {
           o.log?.(`filter chain ${chain.name}: ${filters.errors.join('; ')}`);

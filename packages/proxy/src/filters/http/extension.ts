@@ -19,6 +19,8 @@ export interface FilterFactoryContext {
   readonly clusters: ClusterLookup;
   /** The filter's configured name (typed_per_filter_config key). */
   readonly filterName: string;
+  /** The listener's traffic_direction (Envoy's listener info; Istio's stats reporter). */
+  readonly trafficDirection?: 'UNSPECIFIED' | 'INBOUND' | 'OUTBOUND';
 }
 
 export type FilterFactory = (stream: StreamContext) => HttpFilter;

@@ -44,6 +44,9 @@ describe('HTTP/2 through the proxy', () => {
   let port = 0;
   let never: http2.Http2Server;
   let mixed: net.Server;
+  let hold: http2.Http2Server;
+  const held: http2.ServerHttp2Stream[] = [];
+  let holdSessions = 0;
   let neverStreams = 0;
 
   before(async () => {
@@ -97,15 +100,26 @@ describe('HTTP/2 through the proxy', () => {
     }));
     mixed.listen(0, '127.0.0.1');
     await once(mixed, 'listening');
+    // Holds every stream until the test releases them; counts sessions (upstream connections).
+    hold = http2.createServer();
+    hold.on('session', () => holdSessions++);
+    hold.on('stream', (s) => { s.on('error', () => {}); held.push(s); });
+    hold.listen(0, '127.0.0.1');
+    await once(hold, 'listening');
     h = await startHarness();
     await h.push({
       clusters: [edsCluster('a'), edsCluster('h2', { typed_extension_protocol_options: H2_OPTIONS }), edsCluster('never', { typed_extension_protocol_options: H2_OPTIONS }),
-        edsCluster('mixed', { typed_extension_protocol_options: { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions', use_downstream_protocol_config: { http_protocol_options: {}, http2_protocol_options: {} } } } })],
-      endpoints: [assignment('a', [a]), assignment('h2', [{ host: '127.0.0.1', port: h2port }]), assignment('never', [{ host: '127.0.0.1', port: (never.address() as AddressInfo).port }]), assignment('mixed', [{ host: '127.0.0.1', port: (mixed.address() as AddressInfo).port }])],
+        edsCluster('mixed', { typed_extension_protocol_options: { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions', use_downstream_protocol_config: { http_protocol_options: {}, http2_protocol_options: {} } } } }),
+        edsCluster('hold', {
+          typed_extension_protocol_options: { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions', explicit_http_config: { http2_protocol_options: { max_concurrent_streams: { value: 2 } } } } },
+          circuit_breakers: { thresholds: [{ max_requests: { value: 5 } }] },
+        })],
+      endpoints: [assignment('a', [a]), assignment('h2', [{ host: '127.0.0.1', port: h2port }]), assignment('never', [{ host: '127.0.0.1', port: (never.address() as AddressInfo).port }]), assignment('mixed', [{ host: '127.0.0.1', port: (mixed.address() as AddressInfo).port }]), assignment('hold', [{ host: '127.0.0.1', port: (hold.address() as AddressInfo).port }])],
       listeners: [hcmListener('auto', {})],
       routes: [{ name: 'r', virtual_hosts: [{ name: 'all', domains: ['*'], routes: [
         { match: { prefix: '/h2' }, route: { cluster: 'h2' } },
         { match: { prefix: '/mixed' }, route: { cluster: 'mixed' } },
+        { match: { prefix: '/hold' }, route: { cluster: 'hold', timeout: { seconds: '0' } } },
         { match: { prefix: '/never' }, route: { cluster: 'never', timeout: { seconds: '0' } } },
         { match: { prefix: '/' }, route: { cluster: 'a' } },
       ] }] }],
@@ -119,6 +133,7 @@ describe('HTTP/2 through the proxy', () => {
     h2up.close();
     never.close();
     mixed.close();
+    hold.close();
   });
 
   it('serves h2c with prior knowledge (codec_type AUTO) and forwards to an HTTP/1.1 upstream', async () => {
@@ -179,6 +194,32 @@ describe('HTTP/2 through the proxy', () => {
     const session = http2.connect(`http://127.0.0.1:${port}`);
     try {
       assert.equal((await h2request(session, { ':path': '/mixed/two', ':authority': 'reviews' })).body, '2.0');
+    } finally {
+      session.close();
+    }
+  });
+
+  it('caps streams per upstream connection at max_concurrent_streams and counts streams against max_requests (UO beyond it)', async () => {
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    try {
+      const replies = Array.from({ length: 7 }, (_, i) => h2request(session, { ':path': `/hold/${i}`, ':authority': 'reviews' }));
+      // 5 streams fit the breaker: 3 connections of at most 2 streams each; the 6th and 7th overflow.
+      const overflowed = await Promise.all(replies.slice(5));
+      for (const r of overflowed) {
+        assert.equal(r.status, 503);
+        assert.equal(r.headers['x-envoy-overloaded'], 'true');
+        assert.equal(r.body, 'upstream connect error or disconnect/reset before headers. reset reason: overflow');
+      }
+      await until(() => held.length === 5, 'five streams at the upstream');
+      assert.equal(holdSessions, 3);
+      for (const s of held.splice(0)) s.respond({ ':status': 200 }, { endStream: true });
+      assert.deepEqual((await Promise.all(replies.slice(0, 5))).map((r) => r.status), [200, 200, 200, 200, 200]);
+      // The slots are free again: a new stream reuses an existing connection.
+      const again = h2request(session, { ':path': '/hold/again', ':authority': 'reviews' });
+      await until(() => held.length === 1, 'the stream at the upstream');
+      held.splice(0)[0].respond({ ':status': 204 }, { endStream: true });
+      assert.equal((await again).status, 204);
+      assert.equal(holdSessions, 3);
     } finally {
       session.close();
     }

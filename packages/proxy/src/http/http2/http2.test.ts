@@ -7,6 +7,7 @@ import { parseClusterSettings } from '../../upstream/cluster-settings.ts';
 import { parseUpstreamHttpProtocol, upstreamHttp2Options } from '../../upstream/conn-pool/http-protocol-options.ts';
 import { parseHcmProtocolSettings } from '../../listener/network-filters/http-connection-manager/protocol.ts';
 import { parseCluster } from '../../xds-client/resource-types/cluster.ts';
+import { parseListener } from '../../xds-client/resource-types/listener.ts';
 import { selectCodec, sniffPreface, type ChosenCodec } from './codec-select.ts';
 import { DEFAULT_HTTP2_OPTIONS } from './options.ts';
 
@@ -100,5 +101,20 @@ describe('HTTP/2 protocol options', () => {
     const settings = parseClusterSettings(cluster({ explicit_http_config: { http2_protocol_options: { max_concurrent_streams: { value: 0 } } } }), createLoadBalancerRegistry());
     assert.equal(settings.ok, false);
     assert.match(settings.ok ? '' : settings.errors.join(), /max_concurrent_streams: value must be inside range \[1, 2147483647\]/);
+  });
+
+  it('NACKs a listener whose HCM has an unknown codec_type or a window below 65535, naming the field', () => {
+    const hcm = {
+      '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+      stat_prefix: 'x', rds: { route_config_name: 'r', config_source: { ads: {} } },
+      http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } }],
+      codec_type: 'HTTP3',
+      http2_protocol_options: { initial_connection_window_size: { value: 1 } },
+    };
+    const parsed = parseListener({ name: 'l', address: { socket_address: { address: '127.0.0.1', port_value: 80 } }, filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: hcm }] }] });
+    assert.equal(parsed.ok, false);
+    const text = parsed.ok ? '' : parsed.errors.join('\n');
+    assert.match(text, /codec_type: HTTP\/3 downstreams are not supported/);
+    assert.match(text, /http2_protocol_options\.initial_connection_window_size: value must be inside range \[65535, 2147483647\]/);
   });
 });

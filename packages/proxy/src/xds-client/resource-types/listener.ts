@@ -17,6 +17,7 @@ import type {
 import { joinFailures, type ResourceType } from './resource-type.ts';
 import { readSocketAddress } from './socket-address.ts';
 import { readTypedExtension } from './typed-extension.ts';
+import { readHcmProtocolSettings } from '../../listener/network-filters/http-connection-manager/protocol.ts';
 
 const DIRECTIONS = ['UNSPECIFIED', 'INBOUND', 'OUTBOUND'] as const;
 /** Envoy's tcp_proxy idle_timeout default. */
@@ -134,6 +135,7 @@ function readHttpConnectionManager(r: WireReader, name: string, wire: WireObject
     isOptional: r.bool(f, 'is_optional', [...at, 'http_filters', i]) ?? false,
   }));
   checkRouterLast(r, httpFilters, at);
+  readHcmProtocolSettings(r, wire, at); // codec_type, http2_protocol_options, upgrade_configs
   return { kind: 'http_connection_manager', name, statPrefix, route, httpFilters, config: wire };
 }
 

@@ -26,13 +26,19 @@ export function toHttp2Headers(headers: HeaderMap, out: OutgoingHttpHeaders): Ou
   return out;
 }
 
-/** A node:http2 flat raw header list ([name, value, ...]) without pseudo-headers, as a HeaderMap. */
+/**
+ * A node:http2 flat raw header list ([name, value, ...]) without pseudo-headers, as a HeaderMap.
+ * Split `cookie` fields are joined with "; " (RFC 9113 §8.2.3), as HTTP/1.1 upstreams need one.
+ */
 export function headerMapFromRaw(raw: readonly string[]): HeaderMap {
   const map = new HeaderMap();
+  let cookie: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
-    if (name.charCodeAt(0) !== 58) map.addLower(name, raw[i + 1]);
+    if (name === 'cookie') cookie = cookie === undefined ? raw[i + 1] : `${cookie}; ${raw[i + 1]}`;
+    else if (name.charCodeAt(0) !== 58) map.addLower(name, raw[i + 1]);
   }
+  if (cookie !== undefined) map.addLower('cookie', cookie);
   return map;
 }
 

@@ -9,6 +9,8 @@ import { parseHcmProtocolSettings } from '../../listener/network-filters/http-co
 import { parseCluster } from '../../xds-client/resource-types/cluster.ts';
 import { parseListener } from '../../xds-client/resource-types/listener.ts';
 import { selectCodec, sniffPreface, type ChosenCodec } from './codec-select.ts';
+import { headerMapFromRaw, toHttp2Headers } from './headers.ts';
+import { HeaderMap } from '../codec/header-map.ts';
 import { DEFAULT_HTTP2_OPTIONS } from './options.ts';
 
 const KEY = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
@@ -116,5 +118,18 @@ describe('HTTP/2 protocol options', () => {
     const text = parsed.ok ? '' : parsed.errors.join('\n');
     assert.match(text, /codec_type: HTTP\/3 downstreams are not supported/);
     assert.match(text, /http2_protocol_options\.initial_connection_window_size: value must be inside range \[65535, 2147483647\]/);
+  });
+});
+
+describe('HTTP/2 header conversion', () => {
+  it('joins split cookie fields and drops pseudo-headers coming in', () => {
+    const map = headerMapFromRaw([':method', 'GET', 'cookie', 'a=1', 'x-y', 'z', 'cookie', 'b=2']);
+    assert.deepEqual([...map], [['x-y', 'z'], ['cookie', 'a=1; b=2']]);
+  });
+
+  it('drops connection-specific headers going out, keeps te: trailers only, repeats as arrays', () => {
+    const map = HeaderMap.from([['Connection', 'keep-alive'], ['Keep-Alive', '5'], ['Transfer-Encoding', 'chunked'], ['Host', 'h'], ['TE', 'trailers'], ['Set-Cookie', 'a'], ['set-cookie', 'b'], ['X-A', '1']]);
+    assert.deepEqual(toHttp2Headers(map, { ':status': 200 }), { ':status': 200, te: 'trailers', 'set-cookie': ['a', 'b'], 'x-a': '1' });
+    assert.deepEqual(toHttp2Headers(HeaderMap.from([['te', 'gzip']]), {}), {});
   });
 });

@@ -127,8 +127,9 @@ export class ProxyServer {
     this.#closed = true;
     this.#unsubscribe?.();
     this.xds.close();
-    await this.localCapture?.close();
+    const capture = this.localCapture?.close(); // stops accepting now; finishes once the listeners closed the connections
     await this.listeners.close();
+    await capture;
     this.clusters.close();
     await this.admin?.close();
     await this.accessLogSinks.close();

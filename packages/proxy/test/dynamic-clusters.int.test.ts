@@ -64,9 +64,16 @@ function get(port: number, path: string, headers: Record<string, string> = {}): 
 
 describe('run-time clusters through the proxy: STRICT_DNS, LOGICAL_DNS, ORIGINAL_DST', () => {
   const names = new Map<string, DnsRecord[]>();
+  /** While set, answers for made-up names wait for it (a slow DNS server). */
+  let gate: Promise<void> | undefined;
   const resolver: DnsResolver = {
-    resolve: (name, family) => (name === 'localhost' ? systemDnsResolver.resolve(name, family) : Promise.resolve(family === 4 ? names.get(name) ?? [] : [])),
+    async resolve(name, family) {
+      if (name === 'localhost') return systemDnsResolver.resolve(name, family);
+      if (gate) await gate;
+      return family === 4 ? names.get(name) ?? [] : [];
+    },
   };
+  let clusters: WireMessage[] = [];
   const logs: string[] = [];
   let plane: FakeControlPlane;
   let proxy: ProxyServer;
@@ -87,7 +94,7 @@ describe('run-time clusters through the proxy: STRICT_DNS, LOGICAL_DNS, ORIGINAL
     proxy = new ProxyServer({ bootstrap: bootstrap.value, clock, random: seededRandom(5), admin: false, dnsResolver: resolver, log: (l) => logs.push(l) });
     await proxy.start();
     const assignment = (name: string, host: string, p: number) => ({ cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: host, port_value: p } } } }] }] });
-    const clusters: WireMessage[] = [
+    clusters = [
       { name: 'strict', type: 'STRICT_DNS', dns_lookup_family: 'V4_ONLY', connect_timeout: { seconds: '1' }, load_assignment: assignment('strict', 'reviews.test', a.port) },
       { name: 'logical', type: 'LOGICAL_DNS', dns_lookup_family: 'V4_ONLY', connect_timeout: { seconds: '1' }, load_assignment: assignment('logical', 'localhost', local.port) },
       { name: 'by-header', type: 'ORIGINAL_DST', lb_policy: 'CLUSTER_PROVIDED', connect_timeout: { seconds: '1' }, original_dst_lb_config: { use_http_header: true } },
@@ -126,6 +133,19 @@ describe('run-time clusters through the proxy: STRICT_DNS, LOGICAL_DNS, ORIGINAL
     clock.advance(5000);
     await until(() => proxy.clusters.get('strict')!.prioritySet.allHosts.length === 1, 'the re-resolution');
     for (let i = 0; i < 4; i++) assert.equal((await get(port, '/strict')).body, 'b');
+  });
+
+  it('an updated STRICT_DNS cluster serves the hosts it had until its first resolution', async () => {
+    let release!: () => void;
+    gate = new Promise((r) => (release = r));
+    const updated = clusters.map((c) => (c.name === 'strict' ? { ...c, dns_refresh_rate: { seconds: '10' } } : c));
+    await plane.waitForAck(TypeUrl.Cluster, plane.setResources(TypeUrl.Cluster, updated));
+    await until(() => proxy.clusters.get('strict')!.config.discovery.dns!.refreshRateMs === 10_000, 'the new cluster');
+    assert.deepEqual(await get(port, '/strict'), { status: 200, body: 'b' }, 'no gap while the name resolves');
+    gate = undefined;
+    release();
+    await proxy.clusters.get('strict')!.initialized;
+    assert.deepEqual(await get(port, '/strict'), { status: 200, body: 'b' });
   });
 
   it('LOGICAL_DNS reaches localhost through the system resolver', async () => {

@@ -97,4 +97,13 @@ describe('use_original_dst hand-off', () => {
     assert.equal(await tunnel('10.96.0.6:7777'), 'by-port');
     assert.equal(await tunnel('10.96.0.6:81'), 'catch-all');
   });
+
+  it('shuts down with a client connected to virtualOutbound that never sent a request', async () => {
+    const idle = connect({ host: POD_IP, port: 15001 });
+    await new Promise((r) => idle.once('connect', r));
+    const closed = new Promise((r) => idle.once('close', r));
+    await proxy.close();
+    await closed;
+    assert.equal(proxy.listeners.address('virtualOutbound'), null);
+  });
 });

@@ -83,6 +83,7 @@ export class ClusterManager implements ClusterLookup {
         cluster = new Cluster({
           config: entry.config, settings: settings.value, clock: o.clock, random: o.random, stats: this.#stats, secrets: o.secrets,
           originalDstAddressMap: o.originalDstAddressMap, canBindSource: o.canBindSource, defaultSourceAddress: o.defaultSourceAddress, dnsResolver: o.dnsResolver, log: o.log,
+          previousEndpoints: entry.config.discovery.dns ? current?.cluster.endpoints : undefined,
         });
         this.#clusters.set(name, { entry, cluster });
       }

@@ -47,6 +47,8 @@ export interface ClusterOptions {
   readonly defaultSourceAddress?: string;
   /** STRICT_DNS / LOGICAL_DNS name resolution (default: the system's). */
   readonly dnsResolver?: DnsResolver;
+  /** DNS clusters replacing a version of themselves: its hosts serve until the first resolution (Envoy keeps the old cluster while the new one warms). */
+  readonly previousEndpoints?: EndpointsConfig;
   readonly log?: (line: string) => void;
 }
 
@@ -124,6 +126,7 @@ export class Cluster {
       onCheckSuccess: (host) => this.outlier?.onActiveHealthCheckSuccess(host),
     });
     if (o.config.discovery.dns) {
+      if (o.previousEndpoints) this.updateEndpoints(o.previousEndpoints);
       this.#dns = new DnsDiscovery({ cluster: o.config, clock: o.clock, resolver: o.dnsResolver ?? systemDnsResolver, onUpdate: (e) => this.updateEndpoints(e), log: o.log });
     } else if (o.config.loadAssignment) this.updateEndpoints(o.config.loadAssignment);
   }

@@ -31,6 +31,9 @@ export class LocalCapture {
   readonly config: LocalCaptureConfig;
   readonly inbound: InboundCapture;
   #listeners: ListenerManager | undefined;
+  /** Connections on virtualOutbound whose first request head has not arrived yet. */
+  readonly #reading = new Set<Socket>();
+  #closed = false;
 
   constructor(config: LocalCaptureConfig, log?: (line: string) => void) {
     this.config = config;
@@ -51,8 +54,15 @@ export class LocalCapture {
   /** ListenerManagerOptions.interceptAccept: virtualOutbound's connections go through the HTTP proxy front. */
   readonly interceptAccept = (listenerName: string, socket: Socket): boolean => {
     if (listenerName !== VIRTUAL_OUTBOUND) return false;
+    if (this.#closed) {
+      socket.destroy();
+      return true;
+    }
+    this.#reading.add(socket);
+    socket.once('close', () => this.#reading.delete(socket));
     acceptProxyConnection(socket, {
       handOff: (s, dst) => {
+        this.#reading.delete(s);
         if (!this.#handOff(VIRTUAL_OUTBOUND, s, dst ?? originalDestinationOf(s))) s.destroy();
       },
     });
@@ -66,7 +76,11 @@ export class LocalCapture {
     this.inbound.update(snapshot.listeners.get(InboundCapture.LISTENER)?.config);
   }
 
+  /** Stops capturing: inbound servers stop accepting, connections still waiting for a request head are closed. */
   close(): Promise<void> {
+    this.#closed = true;
+    for (const s of this.#reading) s.destroy();
+    this.#reading.clear();
     return this.inbound.close();
   }
 

@@ -24,6 +24,8 @@ import type {
 import { StreamInfo } from './stream-info.ts';
 
 const EMPTY = Buffer.alloc(0);
+/** Envoy's default per_connection_buffer_limit_bytes: what a stopped filter chain may hold before the downstream is paused. */
+export const DECODER_BUFFER_LIMIT = 1024 * 1024;
 
 /** What the HCM gives each stream: its filters, route table (captured at stream start), and completion hooks. */
 export interface FilterManagerHost {
@@ -48,6 +50,9 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
   #decodeEndStream = false;
   /** Body chunks waiting at #decodeIndex: [chunk, endStream, chunk, endStream ...]. */
   #buffered: (Buffer | boolean)[] | null = null;
+  /** Their size; over DECODER_BUFFER_LIMIT the downstream is paused until they flow (Envoy's high watermark). */
+  #bufferedBytes = 0;
+  #pausedForBuffer = false;
   #trailers: HeaderMap | null = null;
   #encodeIndex = -1;
   #response: ResponseHeaders | null = null;
@@ -296,6 +301,11 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
     if (this.#done || this.#localReplySent) return;
     if ((this.#decodeStopped && this.#decodeIndex < this.#filters.length - 1) || this.#buffered !== null) {
       (this.#buffered ??= []).push(chunk, endStream);
+      this.#bufferedBytes += chunk.length;
+      if (this.#bufferedBytes > DECODER_BUFFER_LIMIT && !this.#pausedForBuffer) {
+        this.#pausedForBuffer = true;
+        this.#stream.pauseBody();
+      }
       return;
     }
     this.#passData(0, chunk, endStream);
@@ -326,6 +336,12 @@ export class FilterManager implements StreamContext, RouteRequest, RequestBodySi
     const buffered = this.#buffered;
     if (buffered === null) return;
     this.#buffered = null;
+    this.#bufferedBytes = 0;
+    // Resume before passing the chunks on, so a pause the next filter asks for (router backpressure) stays.
+    if (this.#pausedForBuffer) {
+      this.#pausedForBuffer = false;
+      this.#stream.resumeBody();
+    }
     for (let i = 0; i < buffered.length; i += 2) this.#passData(0, buffered[i] as Buffer, buffered[i + 1] as boolean);
   }
 

@@ -33,6 +33,10 @@ export interface MeshSettings {
   readonly tlsDefaults: TlsDefaults | undefined;
   /** Istio's PILOT_SEND_UNHEALTHY_ENDPOINTS (off): send not-ready endpoints as UNHEALTHY instead of leaving them out. */
   readonly sendUnhealthyEndpoints: boolean;
+  /** MeshConfig accessLogFile ('' = no access log), accessLogEncoding (TEXT), accessLogFormat ('' = Istio's default). */
+  readonly accessLogFile: string;
+  readonly accessLogEncoding: 'TEXT' | 'JSON';
+  readonly accessLogFormat: string;
 }
 
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
@@ -60,6 +64,9 @@ export function meshSettingsFrom(mesh: MeshConfig | undefined, options: MeshSett
     enableAutoMtls: m.enableAutoMtls ?? true,
     tlsDefaults: m.tlsDefaults,
     sendUnhealthyEndpoints: options.sendUnhealthyEndpoints ?? false,
+    accessLogFile: m.accessLogFile ?? '',
+    accessLogEncoding: m.accessLogEncoding ?? 'TEXT',
+    accessLogFormat: m.accessLogFormat ?? '',
   };
 }
 

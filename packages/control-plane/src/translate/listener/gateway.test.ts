@@ -39,7 +39,7 @@ describe('gateway listeners', () => {
     assert.equal(h.stat_prefix, 'outbound_0.0.0.0_8080;');
     assert.deepEqual(h.use_remote_address, { value: true });
     assert.equal(h.forward_client_cert_details, 'SANITIZE_SET');
-    assert.deepEqual(h.http_filters.map((f: { name: string }) => f.name), ['envoy.filters.http.fault', 'envoy.filters.http.cors', 'envoy.filters.http.router']);
+    assert.deepEqual(h.http_filters.map((f: { name: string }) => f.name), ['istio.metadata_exchange', 'envoy.filters.http.fault', 'envoy.filters.http.cors', 'istio.stats', 'envoy.filters.http.router']);
   });
 
   it('uses the server port as is when no gateway Service exposes it', () => {

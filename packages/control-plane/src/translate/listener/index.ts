@@ -12,10 +12,22 @@ import { buildGatewayListeners } from './gateway.ts';
 import { buildInboundListeners } from './inbound.ts';
 import { buildOutboundListeners } from './outbound.ts';
 import type { ListenerWire } from './wire.ts';
+import { withTelemetry } from './telemetry.ts';
+import { cacheSlot } from '../../model/push-cache.ts';
 
 export function buildListeners(proxy: ProxyView, push: PushContext): ListenerWire[] {
-  if (proxy.type === 'router') return buildGatewayListeners(proxy, push);
-  return [...buildOutboundListeners(proxy, push), buildVirtualOutboundListener(proxy, push), ...buildInboundListeners(proxy, push)];
+  if (proxy.type === 'router') return [...telemetered(buildGatewayListeners(proxy, push), push, true)];
+  return [...telemetered([...buildOutboundListeners(proxy, push), buildVirtualOutboundListener(proxy, push), ...buildInboundListeners(proxy, push)], push, false)];
+}
+
+/** Each listener with Istio's telemetry (mesh access log, istio.stats on tcp_proxy), cached per built listener for the push. */
+const WITH_TELEMETRY = cacheSlot<{ listener: ListenerWire; isGateway: boolean }, ListenerWire, PushContext>(
+  'listeners with telemetry',
+  ({ listener, isGateway }, push) => withTelemetry(listener, push.mesh, isGateway),
+);
+
+function telemetered(listeners: readonly ListenerWire[], push: PushContext, isGateway: boolean): readonly ListenerWire[] {
+  return push.cache.internList(listeners.map((listener) => push.cache.getOrBuild(WITH_TELEMETRY, { listener, isGateway })));
 }
 
 /** The LDS generator, for the xDS server's registry. */
@@ -30,5 +42,6 @@ export { buildInboundListeners, inboundMatchOptions } from './inbound.ts';
 export { buildOutboundListeners } from './outbound.ts';
 export { buildVirtualOutboundListener, buildCatchAllFilters } from './catch-all.ts';
 export { buildHttpFilters, type ListenerClass } from './http-filters.ts';
+export { withTelemetry, buildMeshAccessLog, ISTIO_TEXT_LOG_FORMAT, ISTIO_JSON_LOG_FORMAT } from './telemetry.ts';
 export { buildHttpConnectionManager, buildHttpConnectionManagerConfig } from './http-connection-manager.ts';
 export type * from './wire.ts';

@@ -18,7 +18,8 @@ metadata: {name: reviews-1, labels: {app: reviews}, annotations: {skiff.test/ip:
 spec: {containers: [{name: app, image: reviews}]}
 `;
 const proxy = sidecarProxy({ ip: '10.1.1.1', labels: { app: 'reviews' } });
-const first = (c: FilterChainWire) => c.filters[0].typed_config as Record<string, any>;
+/** The chain's terminal network filter (Istio puts istio.stats before a tcp_proxy). */
+const first = (c: FilterChainWire) => c.filters[c.filters.length - 1].typed_config as Record<string, any>;
 
 describe('sidecar virtualInbound listener', () => {
   it('listens on 15006 with original_dst and a chain per workload target port', () => {
@@ -48,7 +49,7 @@ describe('sidecar virtualInbound listener', () => {
   it('proxies TCP ports to inbound|<port>|| with tcp_proxy', () => {
     const l = configGen({ yaml: WORKLOAD }).listener(proxy, 'virtualInbound');
     const chain = l.filter_chains.find((c) => c.filter_chain_match?.destination_port?.value === 7070)!;
-    assert.equal(chain.filters[0].name, 'envoy.filters.network.tcp_proxy');
+    assert.deepEqual(chain.filters.map((f) => f.name), ['istio.stats', 'envoy.filters.network.tcp_proxy']);
     assert.equal(first(chain).cluster, 'inbound|7070||');
   });
 

@@ -51,12 +51,12 @@ describe('sidecar outbound listeners', () => {
     assert.equal(tcpProxy(l.default_filter_chain)?.cluster, 'PassthroughCluster');
   });
 
-  it('configures the HCM as Istio does, with fault, cors and the router last', () => {
+  it('configures the HCM as Istio does: metadata exchange first, fault, cors, stats, and the router last', () => {
     const h = hcm(configGen({ yaml: SERVICES }).listener(proxy, '0.0.0.0_9080').filter_chains[0])!;
     assert.equal(h['@type'], TypeUrl.HttpConnectionManager);
     assert.equal(h.stat_prefix, 'outbound_0.0.0.0_9080;');
-    assert.deepEqual(h.http_filters.map((f: { name: string }) => f.name), ['envoy.filters.http.fault', 'envoy.filters.http.cors', 'envoy.filters.http.router']);
-    assert.deepEqual(h.http_filters.map((f: { typed_config: { '@type': string } }) => f.typed_config['@type']), [TypeUrl.HttpFault, TypeUrl.Cors, TypeUrl.Router]);
+    assert.deepEqual(h.http_filters.map((f: { name: string }) => f.name), ['istio.metadata_exchange', 'envoy.filters.http.fault', 'envoy.filters.http.cors', 'istio.stats', 'envoy.filters.http.router']);
+    assert.deepEqual(h.http_filters.map((f: { typed_config: { '@type': string } }) => f.typed_config['@type']), [TypeUrl.IstioPeerMetadata, TypeUrl.HttpFault, TypeUrl.Cors, TypeUrl.IstioStats, TypeUrl.Router]);
     assert.deepEqual(h.use_remote_address, { value: false });
     assert.deepEqual(h.generate_request_id, { value: true });
     assert.equal(h.server_name, 'istio-envoy');

@@ -75,7 +75,7 @@ export class ProxyServer {
       },
     })]);
     this.secrets = o.secrets ?? new SecretManager();
-    const capture = o.localCapture && new LocalCapture(o.localCapture, o.log);
+    const capture = o.localCapture && new LocalCapture({ dnsDomain: o.bootstrap.dnsDomain, ...o.localCapture }, o.log);
     this.localCapture = capture;
     this.clusters = new ClusterManager({
       clock: o.clock, random: o.random, stats: this.stats, originalDstAddressMap: capture?.mapOriginalDestination, defaultSourceAddress: o.localCapture?.podIp, dnsResolver: o.dnsResolver, log: o.log, secrets: this.secrets,

@@ -29,6 +29,7 @@ const ip = (block: 1 | 2, host: number) => `127.${block}.${K}.${host}`;
 const PRODUCTPAGE = { pod: ip(1, 1), app: ip(2, 1) };
 const REVIEWS_V1 = { pod: ip(1, 2), app: ip(2, 2) };
 const REVIEWS_V2 = { pod: ip(1, 3) };
+const MYSQL = { pod: ip(1, 4) };
 const PORT = 9080;
 
 const mesh = (outboundPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY') => {
@@ -52,6 +53,20 @@ metadata: {name: productpage, namespace: default}
 spec:
   selector: {app: productpage}
   ports: [{name: http, port: ${PORT}, targetPort: ${PORT}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: mysql-service, namespace: default}
+spec:
+  clusterIP: 10.96.0.50
+  selector: {app: mysql}
+  ports: [{name: tcp, port: 3306, targetPort: 3306}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: mysql-1, namespace: default, labels: {app: mysql}}
+spec: {containers: [{name: mysql, image: mysql, ports: [{containerPort: 3306}]}]}
+status: {phase: Running, podIP: ${MYSQL.pod}, conditions: [{type: Ready, status: "True"}]}
 ${pod('productpage-1', 'productpage', 'v1', PRODUCTPAGE.pod)}${pod('reviews-v1', 'reviews', 'v1', REVIEWS_V1.pod)}${pod('reviews-v2', 'reviews', 'v2', REVIEWS_V2.pod)}---
 apiVersion: networking.istio.io/v1
 kind: DestinationRule
@@ -145,11 +160,13 @@ describe('local capture end to end: HTTP_PROXY → sidecar → captured pod IP �
   let v1: App;
   let v2: App;
   let outside: App;
+  let mysql: App;
 
   before(async () => {
     v1 = await app('reviews-v1', REVIEWS_V1.app, PORT);
     v2 = await app('reviews-v2', REVIEWS_V2.pod, PORT);
     outside = await app('outside', '127.0.0.1', 0);
+    mysql = await app('mysql', MYSQL.pod, 3306);
     dir = await mkdtemp(join(tmpdir(), 'skiff-local-capture-'));
     await writeFile(join(dir, 'mesh.yaml'), mesh('ALLOW_ANY'));
     cpClock = new FakeClock(Date.UTC(2025, 0, 1));
@@ -167,7 +184,7 @@ describe('local capture end to end: HTTP_PROXY → sidecar → captured pod IP �
     await reviewsSidecar?.close();
     await cp?.close();
     await source?.close();
-    await Promise.all([v1?.stop(), v2?.stop(), outside?.stop()]);
+    await Promise.all([v1?.stop(), v2?.stop(), outside?.stop(), mysql?.stop()]);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -221,6 +238,16 @@ describe('local capture end to end: HTTP_PROXY → sidecar → captured pod IP �
     await new Promise((r) => socket.once('close', r));
     assert.match(text, /\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
     assert.ok(text.includes('"upstream":"reviews-v1"'), text);
+  });
+
+  it("reaches a TCP service by name through its ClusterIP listener (the pod's DNS search list applied)", async () => {
+    assert.ok(productpage.listeners.address('10.96.0.50_3306') === null && productpage.xds.snapshot().listeners.has('10.96.0.50_3306'), 'a TCP listener for the ClusterIP, not bound');
+    for (const name of ['mysql-service', 'mysql-service.default', 'mysql-service.default.svc.cluster.local']) {
+      const r = await viaHttpProxy(`http://${name}:3306/q`);
+      assert.equal(r.status, 200, `${name}: ${r.body}`);
+      assert.deepEqual(JSON.parse(r.body), { upstream: 'mysql', path: '/q' });
+    }
+    assert.equal(mysql.seen.at(-1)!.remoteAddress, PRODUCTPAGE.pod);
   });
 
   it('passes a request for an unknown host:port through PassthroughCluster under ALLOW_ANY', async () => {

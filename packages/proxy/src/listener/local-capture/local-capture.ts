@@ -7,22 +7,26 @@
  *   pod IP's ports; virtualOutbound is POD_IP:15001).
  * - Inbound: InboundCapture binds POD_IP:<port> for virtualInbound's ports.
  * - Outbound: the HTTP proxy front on virtualOutbound turns proxy requests
- *   into connections with an original destination.
+ *   into connections with an original destination (a service name with an
+ *   address-specific listener, a TCP service, becomes that address).
  * - ORIGINAL_DST clusters dial the application address where the original
  *   destination is the pod IP (`inbound|9080||` → APP_IP:9080).
  */
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import type { ListenerConfig, SocketAddress, XdsSnapshot } from '../../xds-client/types.ts';
 import type { ListenerManager } from '../listener-manager.ts';
 import { originalDestinationOf } from '../original-destination.ts';
 import { acceptProxyConnection } from './http-proxy-front.ts';
 import { InboundCapture } from './inbound-capture.ts';
+import { ServiceAddresses } from './service-addresses.ts';
 
 export interface LocalCaptureConfig {
   /** The pod IP this sidecar owns (127.1.x.y). */
   readonly podIp: string;
   /** Where the application listens (127.2.x.y); inbound traffic for the pod IP goes there. */
   readonly appIp: string;
+  /** The pod's DNS domain (`<ns>.svc.cluster.local`), whose search list resolves short service names. */
+  readonly dnsDomain?: string;
 }
 
 export const VIRTUAL_OUTBOUND = 'virtualOutbound';
@@ -34,6 +38,7 @@ export class LocalCapture {
   /** Connections on virtualOutbound whose first request head has not arrived yet. */
   readonly #reading = new Set<Socket>();
   #closed = false;
+  #services: ServiceAddresses = new ServiceAddresses([], '');
 
   constructor(config: LocalCaptureConfig, log?: (line: string) => void) {
     this.config = config;
@@ -63,7 +68,7 @@ export class LocalCapture {
     acceptProxyConnection(socket, {
       handOff: (s, dst) => {
         this.#reading.delete(s);
-        if (!this.#handOff(VIRTUAL_OUTBOUND, s, dst ?? originalDestinationOf(s))) s.destroy();
+        if (!this.#handOff(VIRTUAL_OUTBOUND, s, dst ? this.#resolveService(dst) : originalDestinationOf(s))) s.destroy();
       },
     });
     return true;
@@ -74,6 +79,7 @@ export class LocalCapture {
 
   onSnapshot(snapshot: XdsSnapshot): void {
     this.inbound.update(snapshot.listeners.get(InboundCapture.LISTENER)?.config);
+    this.#services = new ServiceAddresses(snapshot.listeners.values(), this.config.dnsDomain ?? '');
   }
 
   /** Stops capturing: inbound servers stop accepting, connections still waiting for a request head are closed. */
@@ -82,6 +88,13 @@ export class LocalCapture {
     for (const s of this.#reading) s.destroy();
     this.#reading.clear();
     return this.inbound.close();
+  }
+
+  /** A service name with an address-specific listener becomes that address (what the pod's DNS would have answered). */
+  #resolveService(dst: SocketAddress): SocketAddress {
+    if (isIP(dst.address) !== 0) return dst;
+    const address = this.#services.resolve(dst.address, dst.port);
+    return address === undefined ? dst : { address, port: dst.port };
   }
 
   #handOff(name: string, socket: Socket, dst: SocketAddress): boolean {

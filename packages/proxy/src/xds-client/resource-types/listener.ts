@@ -18,6 +18,7 @@ import { joinFailures, type ResourceType } from './resource-type.ts';
 import { readSocketAddress } from './socket-address.ts';
 import { readTypedExtension } from './typed-extension.ts';
 import { readHcmProtocolSettings } from '../../listener/network-filters/http-connection-manager/protocol.ts';
+import { validateHcmLimits } from '../../listener/network-filters/http-connection-manager/config.ts';
 
 const DIRECTIONS = ['UNSPECIFIED', 'INBOUND', 'OUTBOUND'] as const;
 /** Envoy's tcp_proxy idle_timeout default. */
@@ -136,6 +137,7 @@ function readHttpConnectionManager(r: WireReader, name: string, wire: WireObject
   }));
   checkRouterLast(r, httpFilters, at);
   readHcmProtocolSettings(r, wire, at); // codec_type, http2_protocol_options, upgrade_configs
+  validateHcmLimits(r, wire, at); // max_request_headers_kb, max_headers_count
   return { kind: 'http_connection_manager', name, statPrefix, route, httpFilters, config: wire };
 }
 

@@ -9,6 +9,7 @@
  * (5 min) → 408 `stream timeout`, idle_timeout (1 h) closes the connection.
  */
 import type { WireMessage } from '@skiff/api/envoy/resource-codec.ts';
+import type { FieldPath } from '@skiff/common';
 import type { CodecLimits } from '../../../http/codec/types.ts';
 import { ParseErrors, WireReader } from '../../../http/route-table/wire-reader.ts';
 
@@ -31,6 +32,15 @@ export interface HcmSettings {
 }
 
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
+
+/** LDS validation of the limits (protoc-gen-validate wording), so a bad value NACKs instead of being clamped. */
+export function validateHcmLimits(r: WireReader, wire: WireMessage, at: FieldPath): void {
+  const kb = r.wrapped(wire, 'max_request_headers_kb', at, 'number');
+  if (kb !== undefined && (kb <= 0 || kb > 8192)) r.errors.add([...at, 'max_request_headers_kb', 'value'], 'value must be inside range (0, 8192]');
+  const common = r.object(wire, 'common_http_protocol_options', at);
+  const count = common ? r.wrapped(common, 'max_headers_count', [...at, 'common_http_protocol_options'], 'number') : undefined;
+  if (count !== undefined && count < 1) r.errors.add([...at, 'common_http_protocol_options', 'max_headers_count', 'value'], 'value must be greater than or equal to 1');
+}
 
 export function parseHcmSettings(wire: WireMessage): HcmSettings {
   const r = new WireReader(new ParseErrors());

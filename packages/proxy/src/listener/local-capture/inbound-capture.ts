@@ -79,12 +79,20 @@ export class InboundCapture {
     });
     this.#servers.set(port, server);
     return new Promise((resolve) => {
-      server.once('error', (err) => {
+      let listening = false;
+      server.on('error', (err) => {
+        if (listening) {
+          log?.(`local capture: ${podIp}:${port}: ${(err as Error).message}`); // accept errors (EMFILE): keep serving
+          return;
+        }
         log?.(`local capture: cannot bind ${podIp}:${port} for ${InboundCapture.LISTENER}: ${(err as Error).message}`);
         if (this.#servers.get(port) === server) this.#servers.delete(port);
         resolve();
       });
-      server.listen(port, podIp, () => resolve());
+      server.listen(port, podIp, () => {
+        listening = true;
+        resolve();
+      });
     });
   }
 }

@@ -62,6 +62,12 @@ describe('builtinCommand', () => {
     assert.deepEqual(builtinCommand('curlimages/curl:latest', { args: ['curl', '-sS', 'http://x'] })?.args.slice(1), ['-sS', 'http://x']);
   });
 
+  it("runs the built-in curl inside Bookinfo's images, as Istio's docs exec it in the ratings pod", () => {
+    const cmd = builtinCommand('docker.io/istio/examples-bookinfo-ratings-v1:1.20.3', { command: ['curl', '-sS', 'productpage:9080/productpage'] });
+    assert.ok(cmd?.args[0].endsWith('curl/main.ts'));
+    assert.deepEqual(cmd?.args.slice(1), ['-sS', 'productpage:9080/productpage']);
+  });
+
   it('does not stand in for a command the image does not provide', () => {
     assert.equal(builtinCommand('curlimages/curl', { command: ['/bin/sleep', 'infinity'] }), undefined);
     assert.equal(builtinCommand('nginx', {}), undefined);

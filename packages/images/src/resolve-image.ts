@@ -76,6 +76,13 @@ export function unknownImageMessage(image: string): string {
   return `image "${image}" is not built into Skiff (there is no Docker in the local cluster; built in: ${known}); to run your own process, set the container's command to a program that exists on this machine, listening on $SKIFF_APP_IP`;
 }
 
+/** Bookinfo's images carry curl (Istio's docs run `kubectl exec <ratings pod> -- curl productpage:9080/...`); that curl is the built-in one. */
+function imageTool(builtin: BuiltinImage, program: string): string | undefined {
+  if (!builtin.repository.startsWith('istio/examples-bookinfo-')) return undefined;
+  if (program !== 'curl' && program !== '/usr/bin/curl') return undefined;
+  return fileURLToPath(new URL('curl/main.ts', import.meta.url));
+}
+
 /**
  * The process for a container of a built-in image: `{ command: node, args: [entry, ...] }`,
  * or undefined when the image is not built in or the container's `command`
@@ -86,6 +93,8 @@ export function builtinCommand(image: string, container: { readonly command?: re
   if (!builtin) return undefined;
   const command = container.command ?? [];
   let programArgs: readonly string[];
+  const tool = command.length > 0 ? imageTool(builtin, command[0]) : undefined;
+  if (tool) return { command: process.execPath, args: [tool, ...command.slice(1), ...(container.args ?? [])] };
   if (command.length > 0) {
     if (!builtin.programs.includes(command[0]) && !builtin.programs.some((p) => p.endsWith(`/${command[0]}`))) return undefined;
     programArgs = [...command.slice(1), ...(container.args ?? [])];

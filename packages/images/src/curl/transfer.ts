@@ -117,7 +117,8 @@ export function transfer(req: TransferRequest): Promise<TransferResult> {
         path: target.viaProxy ? target.path : `${req.url.pathname || '/'}${req.url.search}`,
         headers,
         setHost: false,
-        agent: false,
+        // Node uses createConnection only without an agent; `false` would make a fresh agent that ignores it.
+        agent: tunnelSocket ? undefined : false,
       };
       if (tunnelSocket) options.createConnection = () => tunnelSocket;
       else if (isHttps) {
@@ -125,8 +126,8 @@ export function transfer(req: TransferRequest): Promise<TransferResult> {
         options.servername = req.url.hostname;
         if (req.cacert) options.ca = readFileSync(req.cacert);
       }
-      trace(`*   Trying ${connectHost}:${connectPort}...`);
-      const client = (isHttps ? httpsRequest : httpRequest)(options);
+      if (!tunnelSocket) trace(`*   Trying ${connectHost}:${connectPort}...`);
+      const client = (isHttps && !tunnelSocket ? httpsRequest : httpRequest)(options);
       current = client;
       client.on('socket', (socket: Socket) => {
         if (!tunnelSocket) watchSocket(socket);

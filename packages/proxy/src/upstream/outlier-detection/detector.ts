@@ -228,6 +228,8 @@ export class OutlierDetector {
     if (this.#processSuccessRate(hosts, false)) changed = true;
     if (c.splitExternalLocalOriginErrors && this.#processSuccessRate(hosts, true)) changed = true;
     if (changed) this.#publish();
+    // Hosts EDS removed while ejected leave the gauge here at the latest.
+    else this.#active.set(hosts.reduce((n, h) => n + (h.hasFlag(HealthFlag.FAILED_OUTLIER_CHECK) ? 1 : 0), 0));
   }
 
   /** Envoy's processSuccessRateEjections for one monitor type; true when a host was ejected. */

@@ -7,7 +7,7 @@
  */
 import type { Clock, Random } from '@skiff/common';
 import { LogSinks } from './access-log/index.ts';
-import { AdminServer, LogLevels } from './admin/index.ts';
+import { AdminServer, AgentServer, LogLevels, type AgentServerOptions } from './admin/index.ts';
 import type { BootstrapConfig } from './bootstrap/index.ts';
 import type { ExtensionRegistry } from './extensions/registry.ts';
 import { BUILTIN_HTTP_FILTERS, createHttpFilterRegistry, perFilterConfigParser } from './filters/http/index.ts';
@@ -37,6 +37,10 @@ export interface ProxyServerOptions {
   /** STRICT_DNS / LOGICAL_DNS clusters resolve through this (default: the system's resolver). */
   readonly dnsResolver?: DnsResolver;
   readonly log?: (line: string) => void;
+  /** The agent ports (15021 health, 15090 stats, 15020 merged metrics); none when absent. */
+  readonly agent?: Omit<AgentServerOptions, 'stats' | 'readiness' | 'clock'>;
+  /** Called after POST /quitquitquit closed the proxy (the CLI exits the process). */
+  readonly onQuit?: () => void;
   /** Static bootstrap secrets and local providers (the in-process agent serving `default` / `ROOTCA`). */
   readonly secrets?: SecretManager;
 }
@@ -57,6 +61,7 @@ export class ProxyServer {
   readonly listeners: ListenerManager;
   readonly stats: StatsRegistry;
   readonly admin: AdminServer | undefined;
+  readonly agent: AgentServer | undefined;
   readonly secrets: SecretManager;
   readonly localCapture: LocalCapture | undefined;
   /** Access log files, one non-blocking writer per path. */
@@ -103,7 +108,11 @@ export class ProxyServer {
     this.admin = o.admin === false ? undefined : new AdminServer({
       bootstrap: o.bootstrap, xds: this.xds, stats: this.stats, logLevels: new LogLevels(), clock: o.clock,
       hostStats: (cluster, address) => this.clusters.hostStats(cluster, address),
+      drainListeners: (inboundOnly) => this.listeners.drainListeners(inboundOnly),
+      quit: () => void this.close().then(() => o.onQuit?.()),
     });
+    const xds = this.xds;
+    this.agent = o.agent && new AgentServer({ ...o.agent, stats: this.stats, clock: o.clock, readiness: { get initialized() { return xds.snapshot().initialized; } } });
   }
 
   /** Connects to the control plane and serves the admin interface. */
@@ -111,6 +120,7 @@ export class ProxyServer {
     this.#unsubscribe = this.xds.subscribe((s) => this.#onSnapshot(s));
     this.xds.start();
     await this.admin?.listen();
+    await this.agent?.listen();
   }
 
   #onSnapshot(snapshot: XdsSnapshot): void {
@@ -133,5 +143,6 @@ export class ProxyServer {
     this.clusters.close();
     await this.admin?.close();
     await this.accessLogSinks.close();
+    await this.agent?.close();
   }
 }

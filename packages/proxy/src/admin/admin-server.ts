@@ -33,6 +33,10 @@ export interface AdminServerOptions {
   /** `/server_info` version; default `skiff/0.1.0`. */
   readonly version?: string;
   readonly hostStats?: HostStatsSource;
+  /** POST /drain_listeners (Envoy): stop accepting and drain; `inboundonly` limits it to inbound listeners. */
+  readonly drainListeners?: (inboundOnly: boolean) => void;
+  /** POST /quitquitquit (Envoy): the proxy shuts down after answering. */
+  readonly quit?: () => void;
 }
 
 export type ServerState = 'LIVE' | 'INITIALIZING';
@@ -40,8 +44,10 @@ export type ServerState = 'LIVE' | 'INITIALIZING';
 const HELP = [
   '/clusters: upstream cluster status',
   '/config_dump: dump current Envoy configs (include_eds to add endpoints)',
+  '/drain_listeners: drain listeners (POST; inboundonly, graceful)',
   '/listeners: print listener info (format=json)',
   '/logging: query/change logging levels (POST ?level=, ?<logger>=)',
+  '/quitquitquit: exit the server (POST)',
   '/ready: print server state, return 200 if LIVE, otherwise return 503',
   '/server_info: print server version/status information',
   '/stats: print server stats (filter=, format=json|prometheus)',
@@ -53,6 +59,7 @@ export class AdminServer {
   readonly #server: Server;
   readonly #startedAtMs: number;
   #closing: Promise<void> | undefined;
+  #listening: Promise<{ host: string; port: number }> | undefined;
 
   constructor(options: AdminServerOptions) {
     this.#options = options;
@@ -60,8 +67,13 @@ export class AdminServer {
     this.#server = createServer((req, res) => this.#handle(req, res));
   }
 
-  /** Binds the bootstrap's admin address (port 0 picks one); resolves to the bound address. */
+  /** Binds the bootstrap's admin address (port 0 picks one), once; resolves to the bound address. */
   listen(): Promise<{ host: string; port: number }> {
+    this.#listening ??= this.#bind();
+    return this.#listening;
+  }
+
+  #bind(): Promise<{ host: string; port: number }> {
     const { host, port } = this.#options.bootstrap.adminAddress;
     return new Promise((resolve, reject) => {
       this.#server.once('error', reject);
@@ -108,6 +120,16 @@ export class AdminServer {
         return this.#stats(res, q, q.get('format'));
       case '/stats/prometheus':
         return this.#stats(res, q, 'prometheus');
+      case '/drain_listeners':
+        if (method !== 'POST') return text(res, 405, 'This endpoint requires POST\n');
+        this.#options.drainListeners?.(q.has('inboundonly'));
+        return text(res, 200, 'OK\n');
+      case '/quitquitquit':
+        if (method !== 'POST') return text(res, 405, 'This endpoint requires POST\n');
+        text(res, 200, 'OK\n');
+        // After the answer is on its way, as Envoy does.
+        res.once('finish', () => this.#options.quit?.());
+        return;
       default:
         return text(res, 404, `invalid path. admin commands are:\n${HELP.map((h) => `  ${h}\n`).join('')}`);
     }

@@ -245,6 +245,15 @@ export class ListenerManager {
   }
 
   /** Stops every listener and closes every connection now. */
+  /** Envoy's /drain_listeners: stop accepting (only on inbound listeners with inboundOnly) and close each connection after its request in progress. */
+  drainListeners(inboundOnly = false): void {
+    for (const l of this.#listeners.values()) {
+      if (inboundOnly && l.current.entry.config.trafficDirection !== 'INBOUND') continue;
+      l.server?.close();
+      drainChains(l.current);
+    }
+  }
+
   async close(): Promise<void> {
     const closing: Promise<void>[] = [];
     for (const l of this.#listeners.values()) {

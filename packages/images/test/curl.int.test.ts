@@ -54,6 +54,7 @@ describe('curlimages/curl', () => {
     assert.equal(last.headers['x-user-type'], 'beta');
     assert.match(String(last.headers['user-agent']), /^curl\/8\./);
     assert.equal(last.headers.accept, '*/*');
+    assert.equal(last.headers.connection, undefined);
   });
 
   it('includes the status line and headers with -i, only them with -I (a HEAD)', async () => {

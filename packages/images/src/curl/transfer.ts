@@ -129,6 +129,8 @@ export function transfer(req: TransferRequest): Promise<TransferResult> {
       if (!tunnelSocket) trace(`*   Trying ${connectHost}:${connectPort}...`);
       const client = (isHttps && !tunnelSocket ? httpsRequest : httpRequest)(options);
       current = client;
+      // curl sends no Connection header; node would add `Connection: close` for an agent-less request.
+      if (!req.headers.some(([k]) => k.toLowerCase() === 'connection')) client.removeHeader('Connection');
       client.on('socket', (socket: Socket) => {
         if (!tunnelSocket) watchSocket(socket);
         socket.once('secureConnect', () => { result.timings.appconnect = elapsed(); });
@@ -150,6 +152,7 @@ export function transfer(req: TransferRequest): Promise<TransferResult> {
         });
         res.on('end', () => {
           result.body = Buffer.concat(chunks);
+          if (tunnelSocket) tunnelSocket.destroy();
           trace(`* Connection #0 to host ${connectName} left intact`);
           finish();
         });

@@ -1,10 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import https from 'node:https';
 import http2 from 'node:http2';
 import { once } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
+import { TypeUrl } from '@skiff/api';
 import type { WireMessage } from '@skiff/api/envoy/resource-codec.ts';
+import { createTestCa, type TestCa } from '@skiff/testing/certs.ts';
 import { assignment, echo, edsCluster, get, listener, startHarness, until, type Echo, type Harness } from './harness.ts';
 
 const H2_OPTIONS = { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions', explicit_http_config: { http2_protocol_options: {} } } };
@@ -44,6 +47,7 @@ describe('HTTP/2 through the proxy', () => {
   let port = 0;
   let never: http2.Http2Server;
   let mixed: net.Server;
+  let ca: TestCa;
   let hold: http2.Http2Server;
   const held: http2.ServerHttp2Stream[] = [];
   let holdSessions = 0;
@@ -106,6 +110,12 @@ describe('HTTP/2 through the proxy', () => {
     hold.on('stream', (s) => { s.on('error', () => {}); held.push(s); });
     hold.listen(0, '127.0.0.1');
     await once(hold, 'listening');
+    ca = await createTestCa();
+    const cert = await ca.issue({ dnsNames: ['reviews.example.com'] });
+    const tlsListener = hcmListener('tls', {}) as unknown as { filter_chains: Record<string, unknown>[] };
+    tlsListener.filter_chains[0].transport_socket = { name: 'envoy.transport_sockets.tls', typed_config: { '@type': TypeUrl.DownstreamTlsContext, common_tls_context: {
+      tls_certificates: [{ certificate_chain: { inline_string: cert.chainPem }, private_key: { inline_string: cert.keyPem } }], alpn_protocols: ['h2', 'http/1.1'],
+    } } };
     h = await startHarness();
     await h.push({
       clusters: [edsCluster('a'), edsCluster('h2', { typed_extension_protocol_options: H2_OPTIONS }), edsCluster('never', { typed_extension_protocol_options: H2_OPTIONS }),
@@ -115,7 +125,7 @@ describe('HTTP/2 through the proxy', () => {
           circuit_breakers: { thresholds: [{ max_requests: { value: 5 } }] },
         })],
       endpoints: [assignment('a', [a]), assignment('h2', [{ host: '127.0.0.1', port: h2port }]), assignment('never', [{ host: '127.0.0.1', port: (never.address() as AddressInfo).port }]), assignment('mixed', [{ host: '127.0.0.1', port: (mixed.address() as AddressInfo).port }]), assignment('hold', [{ host: '127.0.0.1', port: (hold.address() as AddressInfo).port }])],
-      listeners: [hcmListener('auto', {})],
+      listeners: [hcmListener('auto', {}), tlsListener as unknown as WireMessage],
       routes: [{ name: 'r', virtual_hosts: [{ name: 'all', domains: ['*'], routes: [
         { match: { prefix: '/h2' }, route: { cluster: 'h2' } },
         { match: { prefix: '/mixed' }, route: { cluster: 'mixed' } },
@@ -223,6 +233,28 @@ describe('HTTP/2 through the proxy', () => {
     } finally {
       session.close();
     }
+  });
+
+  it('serves HTTP/2 when TLS negotiates ALPN h2, HTTP/1.1 when it negotiates http/1.1', async () => {
+    const session = http2.connect(`https://127.0.0.1:${h.port('tls')}`, { ca: ca.certPem, servername: 'reviews.example.com' });
+    try {
+      const r = await h2request(session, { ':path': '/over-tls', ':authority': 'reviews' });
+      assert.equal(r.status, 200);
+      assert.equal(JSON.parse(r.body).path, '/over-tls');
+      assert.equal((session.socket as import('node:tls').TLSSocket).alpnProtocol, 'h2');
+    } finally {
+      session.close();
+    }
+    const h1 = await new Promise<number>((resolve, reject) => {
+      const req = https.request({ host: '127.0.0.1', port: h.port('tls'), path: '/h1-over-tls', ca: ca.certPem, servername: 'reviews.example.com', ALPNProtocols: ['http/1.1'], headers: { host: 'reviews' }, agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(h1, 200);
+    assert.equal(h.proxy.stats.counter('http.outbound_0.0.0.0_80.downstream_cx_http2_total').value >= 2, true);
   });
 
   it('carries request and response trailers both ways over HTTP/2 (h2 → h2)', async () => {

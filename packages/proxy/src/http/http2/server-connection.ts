@@ -57,6 +57,10 @@ export class Http2ServerConnection implements Http2StreamOwner {
     this.socket = socket;
     this.#o = options;
     const h2 = options.http2;
+    // node:http2 waits for 'secureConnect' while secureConnecting is set; a server-side TLSSocket built by hand
+    // (the listener's transport socket, not a tls.Server) never clears it, though its handshake is done by now.
+    const tls = socket as { encrypted?: boolean; secureConnecting?: boolean };
+    if (tls.encrypted === true && tls.secureConnecting === true) tls.secureConnecting = false;
     this.session = performServerHandshake(socket, {
       settings: {
         maxConcurrentStreams: h2.maxConcurrentStreams,

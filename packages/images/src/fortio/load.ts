@@ -158,7 +158,7 @@ export async function runLoad(argv: readonly string[], out: (text: string) => vo
     for (const a of r.remoteAddresses) addresses.set(a, (addresses.get(a) ?? 0) + 1);
     out(`[${i}] ${String(r.socketsUsed).padStart(3)} socket used, resolved to ${r.remoteAddresses[0] ?? '[]'}, connection timing : ${perRunner.summary()}\n`);
   });
-  out(connectTimes.report('Connection time (s)', percentiles));
+  out(connectTimes.report('Connection time histogram (s)', percentiles));
   const sockets = runners.reduce((s, r) => s + r.socketsUsed, 0);
   out(`Sockets used: ${sockets} (for perfect keepalive, would be ${threads})\n`);
   out(`Uniform: ${flags.values.get('uniform') === 'true'}, Jitter: ${flags.values.get('jitter') === 'true'}, Catchup allowed: ${flags.values.get('nocatchup') !== 'true'}\n`);

@@ -183,7 +183,7 @@ export class PushContext {
   serviceTargets(proxy: ProxyView): readonly ServiceTarget[] {
     if (proxy.ipAddresses.length !== 1) return this.registry.serviceTargets(proxy.ipAddresses);
     this.#targetsByAddress ??= this.#indexTargets();
-    return this.#targetsByAddress.get(proxy.ipAddresses[0]) ?? [];
+    return this.#targetsByAddress.get(proxy.ipAddresses[0]) ?? NO_TARGETS;
   }
 
   /** The registry's serviceTargets for every address at once: same order, one pass. */
@@ -202,6 +202,9 @@ export class PushContext {
     return out;
   }
 }
+
+/** One empty list for every proxy serving nothing (translation caches key on the array). */
+const NO_TARGETS: readonly ServiceTarget[] = Object.freeze([]);
 
 function memo<V>(map: Map<Service, Map<number, V>>, service: Service, port: number, make: () => V): V {
   let byPort = map.get(service);

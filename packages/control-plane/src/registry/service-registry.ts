@@ -24,6 +24,7 @@ import type { MeshSettings } from './mesh-settings.ts';
 import { serviceEntryEndpoints, serviceEntryServices } from './service-entry/service-entry.ts';
 import type { Service, ServiceEndpoint, ServicePort, Workload } from './types.ts';
 import { podWorkload, workloadEntryWorkload } from './workloads.ts';
+import { WorkloadIndex } from './workload-index.ts';
 
 export interface RegistryInputs {
   readonly services: readonly kube.Service[];
@@ -63,6 +64,7 @@ export class ServiceRegistry {
     const pods = inputs.pods.map((p) => podWorkload(p, namespaceLabels.get(p.metadata.namespace ?? '') ?? {})).filter((w): w is Workload => w !== undefined);
     const entries = inputs.workloadEntries.map(workloadEntryWorkload);
     this.#workloads = [...pods, ...entries];
+    const workloadIndex = new WorkloadIndex(this.#workloads);
     const podIndex = new Map<string, Map<string, Workload>>();
     for (const p of pods) nested(podIndex, p.namespace).set(p.name, p);
     const slicesByService = new Map<string, Map<string, kube.EndpointSlice[]>>();
@@ -79,7 +81,7 @@ export class ServiceRegistry {
       const slices = slicesByService.get(service.namespace)?.get(service.name);
       const endpoints = service.externalName !== undefined
         ? externalNameEndpoints(service)
-        : slices ? endpointsFromSlices(service, svc, slices, podIndex) : endpointsFromWorkloads(service, svc, this.#workloads);
+        : slices ? endpointsFromSlices(service, svc, slices, podIndex) : endpointsFromWorkloads(service, svc, workloadIndex.candidates(service.namespace, svc.spec?.selector ?? {}));
       if (this.#add(service)) {
         services.push(service);
         this.#endpoints.set(service, endpoints);

@@ -47,6 +47,8 @@ export interface ControlPlaneOptions {
   readonly generators?: readonly GeneratorEntry<PushContext>[];
   /** Builds a push context from a snapshot; PushContext.build by default (tests make it fail). */
   readonly buildPushContext?: (snapshot: ConfigSnapshot, options: PushContextOptions) => PushContext;
+  /** Serialized xDS response bytes in flight before further responses wait (XdsServer's default when unset). */
+  readonly maxBytesInFlight?: number;
 }
 
 export interface ControlPlane {
@@ -86,6 +88,7 @@ export async function startControlPlane(given: ControlPlaneOptions): Promise<Con
     generators,
     initialPushContext: current.push,
     debounce: options.debounce,
+    maxBytesInFlight: options.maxBytesInFlight,
     createPushContext: (_request, previous) => {
       const next = buildPushContext(cache.snapshot(), options);
       if (!next) return previous;

@@ -9,16 +9,17 @@
  *
  * Memory: what is kept per proxy and type is the generator's list, whose
  * entries are references to the push context's cached, frozen resources
- * (and their shared XdsResource wrappers, xds/xds-resource.ts), not copies:
- * a thousand sidecars of one namespace hold a thousand lists pointing at
- * one set of clusters. A list is replaced on the next generation, so a
+ * (shared lists, xds/shared-resources.ts, and shared XdsResource wrappers,
+ * xds/xds-resource.ts), not copies: a thousand sidecars of one namespace
+ * hold a thousand short lists pointing at one list of clusters. A list is replaced on the next generation, so a
  * superseded push context's resources are freed once no proxy lists them.
  */
 import type { Proxy } from '../model/proxy.ts';
+import { flattenResources, type GeneratorOutput } from '../xds/shared-resources.ts';
 import type { GeneratorEntry, XdsResource } from '../xds/types.ts';
 
 export class SentResources<P> {
-  readonly #byProxy = new WeakMap<Proxy, Map<string, readonly XdsResource[]>>();
+  readonly #byProxy = new WeakMap<Proxy, Map<string, GeneratorOutput>>();
   readonly #log: (line: string) => void;
 
   constructor(log: (line: string) => void) {
@@ -45,6 +46,7 @@ export class SentResources<P> {
 
   /** The resources last generated for this proxy (the connection's Proxy object) and type. */
   resources(proxy: Proxy, typeUrl: string): readonly XdsResource[] | undefined {
-    return this.#byProxy.get(proxy)?.get(typeUrl);
+    const output = this.#byProxy.get(proxy)?.get(typeUrl);
+    return output && flattenResources(output);
   }
 }

@@ -13,6 +13,7 @@ import { routeRequest } from '@skiff/proxy/http/route-table/index.ts';
 import type { Proxy } from '../model/proxy.ts';
 import type { ListenerWire } from './listener/index.ts';
 import { routeGenerator, type RouteConfigurationWire } from './route/index.ts';
+import { flattenResources } from '../xds/shared-resources.ts';
 
 const seed = (file: string) => readFileSync(new URL(`../../../config/testdata/seeds/${file}`, import.meta.url), 'utf8');
 
@@ -33,10 +34,10 @@ function rdsNames(listeners: readonly ListenerWire[]): string[] {
 /** LDS, then RDS for exactly the names LDS referenced, as Envoy would ask. */
 function wire(gen: ConfigGen, proxy: Proxy): { requested: string[]; routes: Map<string, RouteConfigurationWire> } {
   const requested = rdsNames(gen.listeners(proxy));
-  const out = routeGenerator.generate(proxy, gen.push, {
+  const out = flattenResources(routeGenerator.generate(proxy, gen.push, {
     watched: { typeUrl: routeGenerator.typeUrl, isWildcard: false, names: new Set(requested) },
     push: undefined,
-  });
+  }));
   return { requested, routes: new Map(out.map((r) => [r.name, r.resource as unknown as RouteConfigurationWire])) };
 }
 

@@ -10,6 +10,7 @@ import type { WatchedResource } from '../xds/types.ts';
 import { buildClusters } from './cluster/index.ts';
 import { buildClusterLoadAssignment } from './endpoint/index.ts';
 import { buildRouteConfigurations } from './route/index.ts';
+import { flattenResources } from '../xds/shared-resources.ts';
 
 const service = (name: string, ns: string) => `
 apiVersion: v1
@@ -76,7 +77,7 @@ function sent(proxy: Proxy, push: PushContext): Map<string, string> {
   const out = new Map<string, string>();
   for (const g of controlPlaneGenerators()) {
     const watched = WATCHED[g.typeUrl];
-    for (const r of g.generate(proxy, push, { watched, push: undefined })) {
+    for (const r of flattenResources(g.generate(proxy, push, { watched, push: undefined }))) {
       if (watched.isWildcard || watched.names.has(r.name)) out.set(`${g.typeUrl.split('.').pop()} ${r.name}`, encodeResource(g.typeUrl, r).hash);
     }
   }

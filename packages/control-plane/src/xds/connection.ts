@@ -1,17 +1,24 @@
 /**
  * One ADS stream from one proxy: its identity, its per-type watches, and a
- * writer that honours backpressure (responses queue while the stream's
- * buffer is full and go out, in order, on 'drain').
+ * writer that honours backpressure: responses queue, in order, while the
+ * stream's buffer is full (until 'drain') or while the server's WriteBudget
+ * of bytes in flight is used up (until some stream's write completes).
  */
 import type { Proxy } from '../model/proxy.ts';
 import { TypeWatch } from './type-watch.ts';
+import { UNBOUNDED_BUDGET, type WriteBudget } from './write-budget.ts';
 
 export type XdsProtocol = 'sotw' | 'delta';
 
-/** The part of a gRPC duplex stream a connection writes to. */
+/** The part of a gRPC duplex stream a connection writes to; `done` runs once the message has been written out. */
 export interface ResponseWriter<Res> {
-  write(message: Res): boolean;
+  write(message: Res, done?: (error?: Error | null) => void): boolean;
   once(event: 'drain', listener: () => void): unknown;
+}
+
+interface Pending<Res> {
+  readonly message: Res;
+  readonly bytes: number;
 }
 
 export class Connection<Res = unknown> {
@@ -22,17 +29,22 @@ export class Connection<Res = unknown> {
   readonly connectedAtMs: number;
   readonly watches = new Map<string, TypeWatch>();
   readonly #writer: ResponseWriter<Res>;
-  readonly #queue: Res[] = [];
+  readonly #budget: WriteBudget;
+  readonly #queue: Pending<Res>[] = [];
+  /** Bytes this connection holds of the budget (given back on close, since a cancelled stream never completes its writes). */
+  #holding = 0;
   #blocked = false;
+  #waiting = false;
   #closed = false;
 
-  constructor(init: { id: string; proxy: Proxy; protocol: XdsProtocol; peer: string; connectedAtMs: number; writer: ResponseWriter<Res> }) {
+  constructor(init: { id: string; proxy: Proxy; protocol: XdsProtocol; peer: string; connectedAtMs: number; writer: ResponseWriter<Res>; budget?: WriteBudget }) {
     this.id = init.id;
     this.proxy = init.proxy;
     this.protocol = init.protocol;
     this.peer = init.peer;
     this.connectedAtMs = init.connectedAtMs;
     this.#writer = init.writer;
+    this.#budget = init.budget ?? UNBOUNDED_BUDGET;
   }
 
   watch(typeUrl: string): TypeWatch {
@@ -44,25 +56,62 @@ export class Connection<Res = unknown> {
     return w;
   }
 
-  send(message: Res): void {
+  /** Queues a response of about `bytes` serialized bytes and writes what it can. */
+  send(message: Res, bytes = 0): void {
     if (this.#closed) return;
-    if (this.#blocked) {
-      this.#queue.push(message);
-      return;
-    }
-    if (!this.#writer.write(message)) {
-      this.#blocked = true;
-      this.#writer.once('drain', () => this.#drain());
-    }
+    this.#queue.push({ message, bytes });
+    this.#pump();
+  }
+
+  /** Responses not yet written (queued behind backpressure or the budget). */
+  get queued(): number {
+    return this.#queue.length;
   }
 
   close(): void {
+    if (this.#closed) return;
     this.#closed = true;
     this.#queue.length = 0;
+    const held = this.#holding;
+    this.#holding = 0;
+    if (held > 0) this.#budget.release(held);
   }
 
-  #drain(): void {
-    this.#blocked = false;
-    while (this.#queue.length > 0 && !this.#blocked && !this.#closed) this.send(this.#queue.shift() as Res);
+  #pump(): void {
+    while (this.#queue.length > 0 && !this.#blocked && !this.#closed && !this.#waiting) {
+      if (!this.#budget.tryAcquire(this.#queue[0].bytes)) {
+        this.#waiting = true;
+        this.#budget.wait(() => {
+          if (this.#closed) return true;
+          if (!this.#budget.tryAcquire(this.#queue[0].bytes)) return false;
+          this.#waiting = false;
+          this.#writeHead();
+          this.#pump();
+          return true;
+        });
+        return;
+      }
+      this.#writeHead();
+    }
+  }
+
+  /** Writes the first queued response, whose bytes were just acquired. */
+  #writeHead(): void {
+    const next = this.#queue.shift()!;
+    this.#holding += next.bytes;
+    let released = false;
+    const done = () => {
+      if (released || this.#closed) return;
+      released = true;
+      this.#holding -= next.bytes;
+      this.#budget.release(next.bytes);
+    };
+    if (!this.#writer.write(next.message, done)) {
+      this.#blocked = true;
+      this.#writer.once('drain', () => {
+        this.#blocked = false;
+        this.#pump();
+      });
+    }
   }
 }

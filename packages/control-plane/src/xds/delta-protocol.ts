@@ -41,14 +41,14 @@ export function onDeltaRequest<P>(ctx: ServerContext<P>, connection: Connection<
       grew ||= !watch.isWildcard;
       watch.isWildcard = true;
     } else if (!watch.names.has(name)) {
-      watch.names.add(name);
+      watch.addName(name);
       requested.push(name);
       grew = true;
     }
   }
   for (const name of request.resource_names_unsubscribe ?? []) {
     if (name === '*') watch.isWildcard = false;
-    else watch.names.delete(name);
+    else watch.deleteName(name);
     // The proxy forgets what it unsubscribed from; only the wildcard keeps it.
     if (!watch.isWildcard) watch.known.delete(name);
   }
@@ -69,7 +69,7 @@ export function sendDelta<P>(
   force: boolean,
   newlyRequested: readonly string[] = [],
 ): boolean {
-  const resources = generateFor(ctx, connection, watch, push);
+  const resources = generateFor(ctx, connection, watch, push).resources();
   const present = new Set(resources.map((r) => r.name));
   const changed = resources.filter((r) => watch.known.get(r.name) !== r.hash);
   const removed = [...new Set([...watch.known.keys(), ...newlyRequested])].filter((name) => !present.has(name));
@@ -82,11 +82,12 @@ export function sendDelta<P>(
     type_url: watch.typeUrl,
     removed_resources: removed,
     nonce,
-  });
+  }, changed.reduce((n, r) => n + r.any.value.byteLength, 0));
   for (const r of changed) watch.known.set(r.name, r.hash);
   for (const name of removed) watch.known.delete(name);
   watch.onSent(nonce, version, ctx.clock.now());
-  watch.sentNames = changed.map((r) => r.name);
+  const sentNames = changed.map((r) => r.name);
+  watch.sentNames = () => sentNames;
   ctx.metrics.onPush(watch.typeUrl);
   return true;
 }

@@ -3,6 +3,14 @@
  * the resource's version in delta xDS and how the server decides whether a
  * proxy's output changed. Encoding is cached per resource object, so a
  * resource shared by many proxies (the usual case) is encoded once per push.
+ *
+ * Across pushes (Istio's XdsCache survives them too): each push context
+ * builds new message objects, most of them equal to the last push's. A
+ * message not seen as an object is looked up by its content — a digest of
+ * its JSON text, which costs a few microseconds where protobuf encoding
+ * costs a hundred — among the encodings of this push and the previous one
+ * (`advanceEncodingGeneration`, called once per push), so a change to one
+ * VirtualService re-encodes what it changed, not all 30,000 resources.
  */
 import { createHash } from 'node:crypto';
 import type { Any } from '@skiff/api/envoy/discovery-types.ts';
@@ -30,12 +38,54 @@ function isPacked(resource: WireMessage | Any): resource is Any {
   return typeof resource.type_url === 'string' && resource.value instanceof Uint8Array;
 }
 
+/** Content digest → encoding, for this push's generation and the previous one. */
+let currentGeneration = new Map<string, EncodedResource>();
+let previousGeneration = new Map<string, EncodedResource>();
+
+/** Starts a new generation: encodings neither used in this one nor the last are forgotten. Called once per push. */
+export function advanceEncodingGeneration(): void {
+  previousGeneration = currentGeneration;
+  currentGeneration = new Map();
+}
+
+/** A digest of the message's content as JSON (undefined when it cannot be written as JSON, e.g. a bigint). */
+function contentKey(typeUrl: string, message: WireMessage): string | undefined {
+  let json: string;
+  try {
+    json = JSON.stringify(message);
+  } catch {
+    return undefined;
+  }
+  return createHash('sha256').update(typeUrl).update('\0').update(json).digest('base64');
+}
+
+function byContent(typeUrl: string, message: WireMessage): EncodedResource {
+  const key = contentKey(typeUrl, message);
+  let found = key === undefined ? undefined : currentGeneration.get(key);
+  if (!found && key !== undefined) {
+    found = previousGeneration.get(key);
+    if (found) currentGeneration.set(key, found);
+  }
+  if (found) return found;
+  const any = encodeAny(typeUrl, message);
+  const hash = createHash('sha256').update(any.type_url).update(any.value).digest('hex').slice(0, 16);
+  const encoded: EncodedResource = { name: '', any, hash, lanes: [0, 0, 0, 0] };
+  if (key !== undefined) currentGeneration.set(key, encoded);
+  return encoded;
+}
+
 export function encodeResource(typeUrl: string, resource: XdsResource): EncodedResource {
   let byType = cache.get(resource.resource);
   const cached = byType?.get(typeUrl);
   if (cached) return cached.name === resource.name ? cached : { ...cached, name: resource.name, lanes: lanesOf(resource.name, cached.hash) };
-  const any = isPacked(resource.resource) ? resource.resource : encodeAny(typeUrl, resource.resource);
-  const hash = createHash('sha256').update(any.type_url).update(any.value).digest('hex').slice(0, 16);
+  let any: Any;
+  let hash: string;
+  if (isPacked(resource.resource)) {
+    any = resource.resource;
+    hash = createHash('sha256').update(any.type_url).update(any.value).digest('hex').slice(0, 16);
+  } else {
+    ({ any, hash } = byContent(typeUrl, resource.resource));
+  }
   const encoded: EncodedResource = { name: resource.name, any, hash, lanes: lanesOf(resource.name, hash) };
   if (!byType) cache.set(resource.resource, (byType = new Map()));
   byType.set(typeUrl, encoded);
@@ -50,17 +100,16 @@ export function encodeResource(typeUrl: string, resource: XdsResource): EncodedR
  * additions over digests computed once per encoded message.
  */
 export function hashResourceSet(resources: readonly EncodedResource[]): string {
-  let a = 0;
-  let b = 0;
-  let c = 0;
-  let d = 0;
+  const lanes = [0, 0, 0, 0];
   for (const r of resources) {
-    a = (a + r.lanes[0]) >>> 0;
-    b = (b + r.lanes[1]) >>> 0;
-    c = (c + r.lanes[2]) >>> 0;
-    d = (d + r.lanes[3]) >>> 0;
+    for (let i = 0; i < 4; i++) lanes[i] = (lanes[i] + r.lanes[i]) >>> 0;
   }
-  return `${resources.length.toString(16)}-${hex(a)}${hex(b)}${hex(c)}${hex(d)}`;
+  return hashLanes(resources.length, lanes);
+}
+
+/** The set digest from a count and the per-lane sums (mod 2^32) of its resources' lanes; sums of parts add up. */
+export function hashLanes(count: number, lanes: readonly number[]): string {
+  return `${count.toString(16)}-${hex(lanes[0])}${hex(lanes[1])}${hex(lanes[2])}${hex(lanes[3])}`;
 }
 
 function hex(n: number): string {

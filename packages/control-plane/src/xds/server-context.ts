@@ -5,7 +5,7 @@
  */
 import type { Clock } from '@skiff/common';
 import type { Connection } from './connection.ts';
-import { encodeResource, type EncodedResource } from './resource-encoder.ts';
+import { encodeOutput, type EncodedOutput } from './encoded-output.ts';
 import type { GeneratorRegistry } from './generator-registry.ts';
 import type { XdsMetrics } from './metrics.ts';
 import type { PushRequest } from './push-request.ts';
@@ -26,13 +26,11 @@ export interface ServerContext<P> {
   onNack(connection: Connection, record: NackRecord): void;
 }
 
-/** Runs the type's generator for this proxy and keeps what it subscribed to. No generator means no resources. */
-export function generateFor<P>(ctx: ServerContext<P>, connection: Connection, watch: TypeWatch, push: PushRequest | undefined): EncodedResource[] {
+/** Runs the type's generator for this proxy and keeps what it subscribed to, encoded. No generator means no resources. */
+export function generateFor<P>(ctx: ServerContext<P>, connection: Connection, watch: TypeWatch, push: PushRequest | undefined): EncodedOutput {
   const generate = ctx.generators.get(watch.typeUrl);
-  if (!generate) return [];
-  const out = generate(connection.proxy, ctx.snapshot().push, { watched: watch, push });
-  const wanted = watch.isWildcard ? out : out.filter((r) => watch.names.has(r.name));
-  return wanted.map((r) => encodeResource(watch.typeUrl, r));
+  const out = generate ? generate(connection.proxy, ctx.snapshot().push, { watched: watch, push }) : [];
+  return encodeOutput(watch.typeUrl, out, watch.isWildcard ? undefined : watch.nameSet);
 }
 
 /**
@@ -60,7 +58,7 @@ export function recordNack<P>(
     typeUrl: watch.typeUrl,
     nonce,
     version: nonce === watch.sentNonce ? (watch.sentVersion ?? '') : '',
-    resourceNames: nonce === watch.sentNonce ? watch.sentNames : [],
+    resourceNames: nonce === watch.sentNonce ? watch.sentNames() : [],
     message: error.message ?? '',
     code: error.code ?? 0,
     atMs: ctx.clock.now(),

@@ -7,18 +7,18 @@
  * subscribes to new names. A push sends a type only when its content differs from what was
  * last sent — so a rejected version is never resent.
  */
-import type { DiscoveryRequest, DiscoveryResponse } from '@skiff/api/envoy/discovery-types.ts';
+import type { DiscoveryRequest } from '@skiff/api/envoy/discovery-types.ts';
 import { TypeUrl } from '@skiff/api';
 import type { Connection } from './connection.ts';
 import type { PushRequest } from './push-request.ts';
-import { hashResourceSet } from './resource-encoder.ts';
+import { PackedDiscoveryResponse, type SotwResponse } from './packed-response.ts';
 import { generateFor, recordAck, recordNack, type ServerContext } from './server-context.ts';
 import type { TypeWatch } from './type-watch.ts';
 
 /** Types where an empty resource_names list means "everything" (legacy wildcard). */
 const WILDCARD_TYPES: ReadonlySet<string> = new Set([TypeUrl.Listener, TypeUrl.Cluster, TypeUrl.ScopedRouteConfiguration, TypeUrl.Secret]);
 
-export function onSotwRequest<P>(ctx: ServerContext<P>, connection: Connection<DiscoveryResponse>, request: DiscoveryRequest): void {
+export function onSotwRequest<P>(ctx: ServerContext<P>, connection: Connection<SotwResponse>, request: DiscoveryRequest): void {
   const typeUrl = request.type_url ?? '';
   const nonce = request.response_nonce ?? '';
   const names = request.resource_names ?? [];
@@ -49,16 +49,16 @@ function applyNames(watch: TypeWatch, names: readonly string[]): boolean {
 }
 
 /** Sends the type's current state; unless `force`, only when it differs from the last response. Returns whether it sent. */
-export function sendSotw<P>(ctx: ServerContext<P>, connection: Connection<DiscoveryResponse>, watch: TypeWatch, push: PushRequest | undefined, force: boolean): boolean {
-  const resources = generateFor(ctx, connection, watch, push);
-  const setHash = hashResourceSet(resources);
-  if (!force && setHash === watch.sentSetHash) return false;
+export function sendSotw<P>(ctx: ServerContext<P>, connection: Connection<SotwResponse>, watch: TypeWatch, push: PushRequest | undefined, force: boolean): boolean {
+  const output = generateFor(ctx, connection, watch, push);
+  if (!force && output.hash === watch.sentSetHash) return false;
   const nonce = ctx.nextNonce();
   const { version } = ctx.snapshot();
-  connection.send({ version_info: version, resources: resources.map((r) => r.any), type_url: watch.typeUrl, nonce });
+  const response = new PackedDiscoveryResponse({ version_info: version, type_url: watch.typeUrl, nonce }, output.wire());
+  connection.send(response, response.byteLength);
   watch.onSent(nonce, version, ctx.clock.now());
-  watch.sentNames = resources.map((r) => r.name);
-  watch.sentSetHash = setHash;
+  watch.sentNames = () => output.names();
+  watch.sentSetHash = output.hash;
   ctx.metrics.onPush(watch.typeUrl);
   return true;
 }

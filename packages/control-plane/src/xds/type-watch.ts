@@ -4,6 +4,7 @@
  * ACKed, and the NACK it last sent. `status` is the column `proxy-status`
  * prints: NOT SENT, SYNCED, STALE (sent, not yet ACKed) or NACK.
  */
+import { NameSet } from './shared-resources.ts';
 import type { WatchedResource } from './types.ts';
 
 export type SyncState = 'SYNCED' | 'STALE' | 'NOT SENT' | 'NACK';
@@ -25,12 +26,14 @@ const RECENT_NONCES = 16;
 export class TypeWatch implements WatchedResource {
   readonly typeUrl: string;
   isWildcard = false;
-  readonly names = new Set<string>();
+  readonly #names = new Set<string>();
+  #nameSet: NameSet | undefined;
 
   sentNonce: string | undefined;
   sentVersion: string | undefined;
   sentAtMs: number | undefined;
-  sentNames: readonly string[] = [];
+  /** The names last sent (built on demand: reading them is rare, a NACK). */
+  sentNames: () => readonly string[] = () => [];
   /** State of the world: digest of the last response's content. */
   sentSetHash: string | undefined;
   /** Delta: name → version the proxy has been sent (what it holds, or rejected). */
@@ -67,12 +70,35 @@ export class TypeWatch implements WatchedResource {
     return this.#recent.get(nonce);
   }
 
+  /** Explicitly subscribed names (besides the wildcard, if any). */
+  get names(): ReadonlySet<string> {
+    return this.#names;
+  }
+
+  /** The subscribed names, interned (equal subscriptions share one object; see shared-resources.ts). */
+  get nameSet(): NameSet {
+    return (this.#nameSet ??= NameSet.of(this.#names));
+  }
+
   /** Replaces the named subscription; returns the names that are new. */
-  setNames(names: Iterable<string>): string[] {
+  setNames(names: readonly string[]): string[] {
+    // An ACK usually repeats the subscription: recognise that without building anything.
+    if (names.length === this.#names.size && names.every((n) => this.#names.has(n))) return [];
     const next = new Set(names);
-    const added = [...next].filter((n) => !this.names.has(n));
-    this.names.clear();
-    for (const n of next) this.names.add(n);
+    const added = [...next].filter((n) => !this.#names.has(n));
+    if (added.length === 0 && next.size === this.#names.size) return added;
+    this.#names.clear();
+    for (const n of next) this.#names.add(n);
+    this.#nameSet = undefined;
     return added;
+  }
+
+  addName(name: string): void {
+    this.#names.add(name);
+    this.#nameSet = undefined;
+  }
+
+  deleteName(name: string): void {
+    if (this.#names.delete(name)) this.#nameSet = undefined;
   }
 }

@@ -9,6 +9,7 @@ import type { WireMessage } from '@skiff/api/envoy/resource-codec.ts';
 import type { TypeUrl } from '@skiff/api';
 import type { Proxy } from '../model/proxy.ts';
 import type { PushRequest } from './push-request.ts';
+import type { GeneratorOutput, NameSet } from './shared-resources.ts';
 
 /** One named resource: a wire message (encoded by the server, once per object) or an already packed Any. */
 export interface XdsResource {
@@ -22,6 +23,8 @@ export interface WatchedResource {
   readonly isWildcard: boolean;
   /** Explicitly named resources (besides the wildcard, if any). */
   readonly names: ReadonlySet<string>;
+  /** The same names, interned (the server's watches always set it; shared per-subscription results are keyed by it). */
+  readonly nameSet?: NameSet;
 }
 
 export interface GenerateRequest {
@@ -30,7 +33,8 @@ export interface GenerateRequest {
   readonly push: PushRequest | undefined;
 }
 
-export type Generator<P> = (proxy: Proxy, push: P, request: GenerateRequest) => readonly XdsResource[];
+/** Loose resources and shared lists (shared-resources.ts); a plain XdsResource[] is valid output. */
+export type Generator<P> = (proxy: Proxy, push: P, request: GenerateRequest) => GeneratorOutput;
 
 export interface GeneratorEntry<P> {
   readonly typeUrl: TypeUrl;

@@ -10,7 +10,7 @@
 import { Server, ServerCredentials, status as GrpcStatus, type ServerDuplexStream } from '@grpc/grpc-js';
 import { XDS_RESOURCE_TYPES } from '@skiff/api';
 import { adsServiceDefinition } from '@skiff/api/envoy/ads-service.ts';
-import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, DiscoveryRequest, DiscoveryResponse } from '@skiff/api/envoy/discovery-types.ts';
+import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, DiscoveryRequest } from '@skiff/api/envoy/discovery-types.ts';
 import { randomInt, type Clock, type Random } from '@skiff/common';
 import { parseProxyNode, type Proxy } from '../model/proxy.ts';
 import { Connection, type XdsProtocol } from './connection.ts';
@@ -20,9 +20,12 @@ import type { GeneratorRegistry } from './generator-registry.ts';
 import { XdsMetrics } from './metrics.ts';
 import { mergePushRequests, type PushRequest } from './push-request.ts';
 import type { PushSnapshot, ServerContext } from './server-context.ts';
+import { withPackedResponses, type SotwResponse } from './packed-response.ts';
+import { advanceEncodingGeneration } from './resource-encoder.ts';
 import { onSotwRequest, sendSotw } from './sotw-protocol.ts';
 import { syncStatusOf, type SyncStatus } from './sync-status.ts';
 import type { NackRecord } from './type-watch.ts';
+import { WriteBudget } from './write-budget.ts';
 
 export interface XdsServerOptions<P> {
   readonly clock: Clock;
@@ -33,7 +36,12 @@ export interface XdsServerOptions<P> {
   readonly createPushContext: (request: PushRequest, previous: P) => P;
   readonly debounce?: DebounceOptions;
   readonly onNack?: (proxy: Proxy, record: NackRecord) => void;
+  /** Serialized response bytes in flight across all streams before further responses wait (default 256 MiB; see write-budget.ts). */
+  readonly maxBytesInFlight?: number;
 }
+
+/** Enough for a dozen full states of a 5,000-service mesh at once; the rest wait as references to shared bytes. */
+export const DEFAULT_MAX_BYTES_IN_FLIGHT = 256 * 2 ** 20;
 
 export interface PushStatus {
   readonly version: string;
@@ -49,7 +57,7 @@ export interface PushStatus {
   };
 }
 
-type AnyConnection = Connection<DiscoveryResponse> | Connection<DeltaDiscoveryResponse>;
+type AnyConnection = Connection<SotwResponse> | Connection<DeltaDiscoveryResponse>;
 
 export class XdsServer<P> {
   readonly metrics = new XdsMetrics();
@@ -59,6 +67,7 @@ export class XdsServer<P> {
   readonly #debouncer: Debouncer<PushRequest>;
   readonly #ctx: ServerContext<P>;
   readonly #noncePrefix: string;
+  readonly #budget: WriteBudget;
   #snapshot: PushSnapshot<P>;
   #pushCount = 0;
   #nonceCount = 0;
@@ -68,6 +77,7 @@ export class XdsServer<P> {
 
   constructor(options: XdsServerOptions<P>) {
     this.#options = options;
+    this.#budget = new WriteBudget(options.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT);
     this.#noncePrefix = randomInt(options.random, 2 ** 32).toString(16).padStart(8, '0');
     this.#snapshot = { push: options.initialPushContext, version: this.#version() };
     this.#debouncer = new Debouncer(options.clock, options.debounce ?? ISTIO_DEBOUNCE, mergePushRequests, (request) => this.#push(request));
@@ -79,8 +89,8 @@ export class XdsServer<P> {
       nextNonce: () => `${this.#noncePrefix}-${++this.#nonceCount}`,
       onNack: (connection, record) => options.onNack?.(connection.proxy, record),
     };
-    this.#grpc.addService(adsServiceDefinition(), {
-      StreamAggregatedResources: (call: ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>) => this.#serve('sotw', call, onSotwRequest),
+    this.#grpc.addService(withPackedResponses(adsServiceDefinition()), {
+      StreamAggregatedResources: (call: ServerDuplexStream<DiscoveryRequest, SotwResponse>) => this.#serve('sotw', call, onSotwRequest),
       DeltaAggregatedResources: (call: ServerDuplexStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse>) => this.#serve('delta', call, onDeltaRequest),
     });
   }
@@ -159,6 +169,7 @@ export class XdsServer<P> {
           peer: call.getPeer(),
           connectedAtMs: this.#options.clock.now(),
           writer: call,
+          budget: this.#budget,
         });
         this.#connections.set(connection.id, connection as AnyConnection);
       }
@@ -177,6 +188,7 @@ export class XdsServer<P> {
     if (this.#closed) return;
     this.#pushCount++;
     this.#snapshot = { push: this.#options.createPushContext(request, this.#snapshot.push), version: this.#version() };
+    advanceEncodingGeneration();
     let pushed = 0;
     for (const connection of this.#connections.values()) {
       if (this.#pushConnection(connection, request)) pushed++;
@@ -192,7 +204,7 @@ export class XdsServer<P> {
       const watch = connection.watches.get(typeUrl)!;
       if (watch.sentNonce === undefined) continue; // never requested successfully: the proxy's own request will be answered
       sent = (connection.protocol === 'sotw'
-        ? sendSotw(this.#ctx, connection as Connection<DiscoveryResponse>, watch, request, false)
+        ? sendSotw(this.#ctx, connection as Connection<SotwResponse>, watch, request, false)
         : sendDelta(this.#ctx, connection as Connection<DeltaDiscoveryResponse>, watch, request, false)) || sent;
     }
     if (sent) this.metrics.onConvergence((this.#options.clock.now() - request.startMs) / 1000);

@@ -11,6 +11,8 @@ import type { GeneratorEntry } from '../../xds/types.ts';
 import { xdsResource } from '../../xds/xds-resource.ts';
 import { cacheSlot } from '../../model/push-cache.ts';
 import type { MeshSettings } from '../../registry/mesh-settings.ts';
+import type { ProxyKey } from '../../model/proxy-key.ts';
+import { SharedResources } from '../../xds/shared-resources.ts';
 import { buildInboundClusters } from './inbound.ts';
 import { buildOutboundClusters } from './outbound.ts';
 import { buildBlackHoleCluster, buildInboundPassthroughCluster, buildPassthroughCluster } from './special.ts';
@@ -31,10 +33,27 @@ export function buildClusters(proxy: ProxyView, push: PushContext): ClusterWire[
   return all.filter((c) => !seen.has(c.name) && seen.add(c.name));
 }
 
-/** The CDS generator, for the xDS server's registry. */
+/**
+ * Everything in a proxy's CDS but its inbound clusters, as one list shared
+ * by every proxy with the same ProxyKey (xds/shared-resources.ts): the
+ * server encodes and frames it once per push, not once per proxy.
+ */
+const SHARED_CLUSTERS = cacheSlot<ProxyKey, SharedResources, PushContext>('shared cluster lists', (key, push) => {
+  const special = push.cache.getOrBuild(SPECIAL_CLUSTERS, { mesh: push.mesh });
+  const all = [...buildOutboundClusters(key, push), special.blackHole];
+  if (key.type === 'sidecar') all.push(special.passthrough, special.inboundPassthrough);
+  const seen = new Set<string>();
+  return new SharedResources(all.filter((c) => !seen.has(c.name) && seen.add(c.name)).map((c) => xdsResource(c.name, c)));
+});
+
+/** The CDS generator, for the xDS server's registry: the shared list plus the proxy's own inbound clusters. */
 export const clusterGenerator: GeneratorEntry<PushContext> = {
   typeUrl: TypeUrl.Cluster,
-  generate: (proxy, push) => buildClusters(proxy, push).map((c) => xdsResource(c.name, c)),
+  generate: (proxy, push) => {
+    const shared = push.cache.getOrBuild(SHARED_CLUSTERS, push.proxyKey(proxy));
+    if (proxy.type !== 'sidecar') return [shared];
+    return [shared, ...buildInboundClusters(proxy, push).map((c) => xdsResource(c.name, c))];
+  },
 };
 
 export { buildOutboundClusters, buildServicePortClusters, SERVICE_PORT_CLUSTERS, outboundClusterKey, discoveryType, type OutboundClusterKey } from './outbound.ts';

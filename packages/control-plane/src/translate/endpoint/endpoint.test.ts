@@ -5,6 +5,7 @@ import { TypeUrl } from '@skiff/api';
 import { assertEncodes, configGen, sidecarProxy } from '@skiff/testing/config-gen.ts';
 import type { ClusterLoadAssignmentWire } from '../cluster/wire.ts';
 import { endpointGenerator } from './load-assignment.ts';
+import { flattenResources } from '../../xds/shared-resources.ts';
 
 const seed = (file: string) => readFileSync(new URL(`../../../../config/testdata/seeds/${file}`, import.meta.url), 'utf8');
 
@@ -76,7 +77,7 @@ describe('EDS', () => {
   });
 
   it('lists every EDS cluster of the proxy for a wildcard request', () => {
-    const out = endpointGenerator.generate(sidecarProxy(), gen.push, { watched: { typeUrl: TypeUrl.ClusterLoadAssignment, isWildcard: true, names: new Set() }, push: undefined });
+    const out = flattenResources(endpointGenerator.generate(sidecarProxy(), gen.push, { watched: { typeUrl: TypeUrl.ClusterLoadAssignment, isWildcard: true, names: new Set() }, push: undefined }));
     assert.deepEqual(out.map((r) => r.name), [`outbound|9080||${HOST}`, `outbound|9080|v1|${HOST}`, `outbound|9080|v2|${HOST}`, `outbound|9080|v3|${HOST}`]);
   });
 });

@@ -24,6 +24,7 @@ import { buildClusters } from '../cluster/index.ts';
 import { parseClusterName } from '../names.ts';
 import type { GeneratorEntry } from '../../xds/types.ts';
 import { xdsResource } from '../../xds/xds-resource.ts';
+import { SharedResources, type NameSet } from '../../xds/shared-resources.ts';
 import { cacheSlot } from '../../model/push-cache.ts';
 import type { ProxyKey } from '../../model/proxy-key.ts';
 import type { LocalityLoadBalancerSetting } from '@skiff/api';
@@ -133,10 +134,20 @@ export function buildClusterLoadAssignments(proxy: ProxyView, push: PushContext,
   return wanted.map((clusterName) => push.cache.getOrBuild(ASSIGNMENT_FOR_PROXY, { proxy: key, clusterName }));
 }
 
+/**
+ * The assignments a subscription asks for (every EDS cluster when `names`
+ * is null), as one list shared by every proxy with the same ProxyKey and
+ * the same subscribed names (xds/shared-resources.ts).
+ */
+const SHARED_ASSIGNMENTS = cacheSlot<{ proxy: ProxyKey; names: NameSet | null }, SharedResources, PushContext>('shared load assignment lists', ({ proxy, names }, push) =>
+  new SharedResources(buildClusterLoadAssignments(proxy, push, names?.names).map((cla) => xdsResource(cla.cluster_name, cla))));
+
 /** The EDS generator, for the xDS server's registry. */
 export const endpointGenerator: GeneratorEntry<PushContext> = {
   typeUrl: TypeUrl.ClusterLoadAssignment,
-  generate: (proxy, push, request) =>
-    buildClusterLoadAssignments(proxy, push, request.watched.isWildcard ? undefined : request.watched.names)
-      .map((cla) => xdsResource(cla.cluster_name, cla)),
+  generate: (proxy, push, request) => {
+    const { isWildcard, names, nameSet } = request.watched;
+    if (!isWildcard && !nameSet) return buildClusterLoadAssignments(proxy, push, names).map((cla) => xdsResource(cla.cluster_name, cla));
+    return [push.cache.getOrBuild(SHARED_ASSIGNMENTS, { proxy: push.proxyKey(proxy), names: isWildcard ? null : nameSet! })];
+  },
 };

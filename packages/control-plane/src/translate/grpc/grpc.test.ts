@@ -8,6 +8,7 @@ import { parseProxyNode } from '../../model/proxy.ts';
 import type { GenerateRequest, GeneratorEntry } from '../../xds/types.ts';
 import type { PushContext } from '../../model/push-context.ts';
 import { buildGrpcClusters, buildGrpcListeners, buildGrpcLoadAssignments, buildGrpcRouteConfiguration, isProxylessGrpc, withProxylessGrpc } from './index.ts';
+import { flattenResources } from '../../xds/shared-resources.ts';
 
 const HOST = 'reviews.default.svc.cluster.local';
 const ROUTE = `outbound|9080||${HOST}`;
@@ -256,8 +257,8 @@ describe('generator selection', () => {
     assert.equal(isProxylessGrpc(grpc), true);
     assert.equal(isProxylessGrpc(plain), false);
     const [lds, secret] = withProxylessGrpc([envoy(TypeUrl.Listener), envoy(TypeUrl.Secret)]);
-    assert.deepEqual(lds.generate(grpc, push, request(TypeUrl.Listener, [`${HOST}:9080`])).map((r) => r.name), [`${HOST}:9080`]);
-    assert.deepEqual(lds.generate(plain, push, request(TypeUrl.Listener, [])).map((r) => r.name), ['envoy']);
+    assert.deepEqual(flattenResources(lds.generate(grpc, push, request(TypeUrl.Listener, [`${HOST}:9080`]))).map((r) => r.name), [`${HOST}:9080`]);
+    assert.deepEqual(flattenResources(lds.generate(plain, push, request(TypeUrl.Listener, []))).map((r) => r.name), ['envoy']);
     assert.deepEqual(secret.generate(grpc, push, request(TypeUrl.Secret, ['default'])), []);
   });
 });

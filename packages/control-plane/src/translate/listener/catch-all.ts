@@ -13,6 +13,8 @@ import { resolveShortName } from '../../registry/host.ts';
 import { destinationCluster, tcpProxyFilter } from './tcp-proxy.ts';
 import { OUTBOUND_CAPTURE_PORT, WILDCARD_ADDRESS } from './well-known.ts';
 import type { ListenerWire, NetworkFilterWire } from './wire.ts';
+import { cacheSlot } from '../../model/push-cache.ts';
+import type { ProxyKey } from '../../model/proxy-key.ts';
 
 export function buildCatchAllFilters(proxy: ProxyView, push: PushContext): NetworkFilterWire[] {
   const scope = push.sidecarScope(proxy);
@@ -28,7 +30,14 @@ export function buildCatchAllFilters(proxy: ProxyView, push: PushContext): Netwo
   return [tcpProxyFilter(cluster, cluster)];
 }
 
+/** virtualOutbound reads only the proxy's scope and namespace: one per ProxyKey. */
+const VIRTUAL_OUTBOUND = cacheSlot<ProxyKey, ListenerWire, PushContext>('virtualOutbound listeners', (key, push) => virtualOutboundListener(key, push));
+
 export function buildVirtualOutboundListener(proxy: ProxyView, push: PushContext): ListenerWire {
+  return push.cache.getOrBuild(VIRTUAL_OUTBOUND, push.proxyKey(proxy));
+}
+
+function virtualOutboundListener(proxy: ProxyView, push: PushContext): ListenerWire {
   return {
     name: VIRTUAL_OUTBOUND_LISTENER,
     address: { socket_address: { address: WILDCARD_ADDRESS, port_value: OUTBOUND_CAPTURE_PORT } },

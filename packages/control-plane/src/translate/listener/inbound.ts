@@ -26,6 +26,9 @@ import { tcpProxyFilter } from './tcp-proxy.ts';
 import { INBOUND_CAPTURE_PORT, ORIGINAL_DST, PLAINTEXT_HTTP_ALPNS, RAW_BUFFER, TLS, WILDCARD_ADDRESS } from './well-known.ts';
 import { TypeUrl } from '@skiff/api';
 import type { FilterChainWire, ListenerFilterPredicateWire, ListenerFilterWire, ListenerWire } from './wire.ts';
+import { cacheSlot } from '../../model/push-cache.ts';
+import type { SidecarScope } from '../../model/sidecar-scope.ts';
+import type { ServiceTarget } from '../../registry/service-registry.ts';
 
 /** One inbound port (Istio's inboundChainConfig). */
 export interface InboundChainConfig {
@@ -61,8 +64,23 @@ export function inboundMatchOptions(protocol: InboundListenerProtocol): readonly
   }
 }
 
-export function buildInboundListeners(proxy: ProxyView, push: PushContext): ListenerWire[] {
-  const configs = inboundChainConfigs(proxy, push);
+/**
+ * Inbound listeners read the proxy's scope and its own service targets
+ * only, so they are cached by those two (the push context hands out one
+ * targets array per address): a proxy's successive pushes, and proxies
+ * serving nothing, reuse one built (and encoded) object.
+ */
+const INBOUND_LISTENERS = cacheSlot<{ scope: SidecarScope; targets: readonly ServiceTarget[] }, readonly ListenerWire[]>(
+  'inbound listener lists',
+  ({ scope, targets }) => inboundListenersFor(scope, targets),
+);
+
+export function buildInboundListeners(proxy: ProxyView, push: PushContext): readonly ListenerWire[] {
+  return push.cache.getOrBuild(INBOUND_LISTENERS, { scope: push.sidecarScope(proxy), targets: push.serviceTargets(proxy) });
+}
+
+function inboundListenersFor(scope: SidecarScope, targets: readonly ServiceTarget[]): ListenerWire[] {
+  const configs = inboundChainConfigs(scope, targets);
   const virtualChains: FilterChainWire[] = [];
   const bound: ListenerWire[] = [];
   for (const cc of configs) {
@@ -74,11 +92,10 @@ export function buildInboundListeners(proxy: ProxyView, push: PushContext): List
   return [inboundListener(VIRTUAL_INBOUND_LISTENER, WILDCARD_ADDRESS, INBOUND_CAPTURE_PORT, false, all), ...bound];
 }
 
-function inboundChainConfigs(proxy: ProxyView, push: PushContext): InboundChainConfig[] {
-  const scope = push.sidecarScope(proxy);
+function inboundChainConfigs(scope: SidecarScope, targets: readonly ServiceTarget[]): InboundChainConfig[] {
   const byPort = new Map<number, InboundChainConfig>();
   if (scope.ingress.length === 0) {
-    for (const t of push.serviceTargets(proxy)) {
+    for (const t of targets) {
       if (byPort.has(t.targetPort)) continue; // the oldest service wins the port
       byPort.set(t.targetPort, {
         targetPort: t.targetPort, servicePort: t.port.port, protocol: t.port.protocol, cluster: inboundClusterName(t.targetPort),

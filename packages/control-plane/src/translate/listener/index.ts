@@ -11,9 +11,11 @@ import { buildVirtualOutboundListener } from './catch-all.ts';
 import { buildGatewayListeners } from './gateway.ts';
 import { buildInboundListeners } from './inbound.ts';
 import { buildOutboundListeners } from './outbound.ts';
-import type { ListenerWire } from './wire.ts';
 import { withTelemetry } from './telemetry.ts';
+import type { ListenerWire } from './wire.ts';
 import { cacheSlot } from '../../model/push-cache.ts';
+import { SharedResources } from '../../xds/shared-resources.ts';
+import { xdsResource } from '../../xds/xds-resource.ts';
 
 export function buildListeners(proxy: ProxyView, push: PushContext): ListenerWire[] {
   if (proxy.type === 'router') return [...telemetered(buildGatewayListeners(proxy, push), push, true)];
@@ -30,10 +32,22 @@ function telemetered(listeners: readonly ListenerWire[], push: PushContext, isGa
   return push.cache.internList(listeners.map((listener) => push.cache.getOrBuild(WITH_TELEMETRY, { listener, isGateway })));
 }
 
-/** The LDS generator, for the xDS server's registry. */
+/** A sidecar's outbound listeners and virtualOutbound, as one list shared by proxies alike (xds/shared-resources.ts). */
+const SHARED_OUTBOUND = cacheSlot<{ listeners: readonly ListenerWire[]; virtualOutbound: ListenerWire }, SharedResources>(
+  'shared outbound listener lists',
+  ({ listeners, virtualOutbound }) => new SharedResources([...listeners, virtualOutbound].map((l) => xdsResource(l.name, l))),
+);
+
+/** The LDS generator, for the xDS server's registry: sidecars get the shared outbound part plus their own inbound listeners. */
 export const listenerGenerator: GeneratorEntry<PushContext> = {
   typeUrl: TypeUrl.Listener,
-  generate: (proxy, push) => buildListeners(proxy, push).map((l) => ({ name: l.name, resource: l as unknown as Record<string, unknown> })),
+  generate: (proxy, push) => {
+    if (proxy.type === 'router') return telemetered(buildGatewayListeners(proxy, push), push, true).map((l) => xdsResource(l.name, l));
+    const listeners = telemetered(buildOutboundListeners(proxy, push), push, false);
+    const [virtualOutbound] = telemetered([buildVirtualOutboundListener(proxy, push)], push, false);
+    const shared = push.cache.getOrBuild(SHARED_OUTBOUND, { listeners, virtualOutbound });
+    return [shared, ...telemetered(buildInboundListeners(proxy, push), push, false).map((l) => xdsResource(l.name, l))];
+  },
 };
 
 export { buildGatewayListeners } from './gateway.ts';

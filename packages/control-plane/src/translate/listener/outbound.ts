@@ -19,7 +19,9 @@
  */
 import { listenerName, listenerStatPrefix, outboundRouteName, PASSTHROUGH_FILTER_CHAIN, sniffedOutboundRouteName } from '../names.ts';
 import type { ProxyView, PushContext } from '../../model/push-context.ts';
-import type { EgressListenerScope } from '../../model/sidecar-scope.ts';
+import type { EgressListenerScope, SidecarScope } from '../../model/sidecar-scope.ts';
+import { cacheSlot } from '../../model/push-cache.ts';
+import type { ProxyKey } from '../../model/proxy-key.ts';
 import { isHttpProtocol, isTcpProtocol, parseProtocol, type Protocol } from '../../registry/protocol.ts';
 import type { Service } from '../../registry/types.ts';
 import { buildCatchAllFilters } from './catch-all.ts';
@@ -71,7 +73,34 @@ class EntryMap {
   }
 }
 
-export function buildOutboundListeners(proxy: ProxyView, push: PushContext): ListenerWire[] {
+/**
+ * Outbound listeners are shared by proxies with the same ProxyKey; the only
+ * thing of the proxy itself they read is its first address, which a
+ * headless TCP service's per-endpoint listeners skip, so that address is
+ * part of the key only when the scope has such a service.
+ */
+const OUTBOUND_LISTENERS = cacheSlot<{ proxy: ProxyKey; ownAddress: string }, readonly ListenerWire[], PushContext>(
+  'outbound listener lists',
+  ({ proxy, ownAddress }, push) => buildOutboundListenersFor(proxy, ownAddress, push),
+);
+
+const headlessTcpScopes = new WeakMap<SidecarScope, boolean>();
+
+function hasHeadlessTcp(scope: SidecarScope): boolean {
+  let found = headlessTcpScopes.get(scope);
+  if (found === undefined) {
+    found = scope.egress.some((e) => e.services.some((s) => s.resolution === 'Passthrough' && s.addresses.length === 0));
+    headlessTcpScopes.set(scope, found);
+  }
+  return found;
+}
+
+export function buildOutboundListeners(proxy: ProxyView, push: PushContext): readonly ListenerWire[] {
+  const ownAddress = hasHeadlessTcp(push.sidecarScope(proxy)) ? (proxy.ipAddresses[0] ?? '') : '';
+  return push.cache.getOrBuild(OUTBOUND_LISTENERS, { proxy: push.proxyKey(proxy), ownAddress });
+}
+
+function buildOutboundListenersFor(proxy: ProxyView, ownAddress: string, push: PushContext): ListenerWire[] {
   const scope = push.sidecarScope(proxy);
   const entries = new EntryMap();
   for (const egress of scope.egress) {
@@ -100,7 +129,7 @@ export function buildOutboundListeners(proxy: ProxyView, push: PushContext): Lis
           continue;
         }
         for (const endpoint of instances) {
-          if (!isIpAddress(endpoint.address) || endpoint.address === proxy.ipAddresses[0]) continue;
+          if (!isIpAddress(endpoint.address) || endpoint.address === ownAddress) continue;
           add(proxy, push, entries, egress, { ...c, bind: endpoint.address });
         }
       }

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { configGen, routeConfigurationFor, sidecarProxy } from '@skiff/testing/config-gen.ts';
 import { routeGenerator } from './index.ts';
+import { flattenResources } from '../../xds/shared-resources.ts';
 
 const YAML = `
 apiVersion: v1
@@ -85,7 +86,7 @@ spec:
 describe('routeGenerator', () => {
   it('answers exactly the requested names, including a port with no services (passthrough only)', () => {
     const gen = configGen({ yaml: YAML });
-    const out = routeGenerator.generate(sidecarProxy(), gen.push, { watched: { typeUrl: routeGenerator.typeUrl, isWildcard: false, names: new Set(['9080', '7777']) }, push: undefined });
+    const out = flattenResources(routeGenerator.generate(sidecarProxy(), gen.push, { watched: { typeUrl: routeGenerator.typeUrl, isWildcard: false, names: new Set(['9080', '7777']) }, push: undefined }));
     assert.deepEqual(out.map((r) => r.name), ['7777', '9080']);
     const passthrough = out[0].resource as { virtual_hosts: { name: string }[] };
     assert.deepEqual(passthrough.virtual_hosts.map((v) => v.name), ['allow_any']);

@@ -125,6 +125,9 @@ describe('curlimages/curl', () => {
     const unknown = await runCommand(curl, ['--frobnicate', base]);
     assert.equal(unknown.code, 2);
     assert.equal(unknown.stderr, "curl: option --frobnicate: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n");
+    const malformed = await runCommand(curl, ['-sS', 'http://[bad/']);
+    assert.equal(malformed.code, 3);
+    assert.equal(malformed.stderr, 'curl: (3) URL rejected: Malformed input to a URL function\n');
     const noUrl = await runCommand(curl, ['-s']);
     assert.equal(noUrl.code, 2);
     assert.match(noUrl.stderr, /^curl: no URL specified!/);

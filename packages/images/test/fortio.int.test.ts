@@ -56,6 +56,13 @@ describe('fortio load', () => {
     assert.equal(res.stderr, '');
   });
 
+  it('runs for -t when no -n is given', async () => {
+    const res = await runCommand(fortio, ['load', '-c', '1', '-qps', '0', '-t', '200ms', '-loglevel', 'Error', `http://127.0.0.1:${port}/`]);
+    assert.match(res.stdout, /^Fortio [\d.]+ running at 0 queries per second, 2->2 procs, for 200ms: /);
+    const done = /\nAll done (\d+) calls/.exec(res.stdout);
+    assert.ok(done && Number(done[1]) > 0, res.stdout);
+  });
+
   it('goes through HTTP_PROXY with absolute-form requests', async () => {
     const proxy = await startForwardProxy({ 'user-service.default.svc.cluster.local': port });
     try {

@@ -47,6 +47,17 @@ describe('hashicorp/http-echo', () => {
     assert.match(unknown.stderr, /flag provided but not defined: -port/);
   });
 
+  it('binds only the application address, so 127.0.0.1 on that port stays free', async () => {
+    const p = await freePort();
+    const own = await startProgram(entry, ['-text=app address', `-listen=:${p}`], { SKIFF_APP_IP: '127.2.0.9', POD_IP: '127.1.0.9' }, /server is listening/);
+    try {
+      assert.equal(await (await fetch(`http://127.2.0.9:${p}/`)).text(), 'app address\n');
+      await assert.rejects(fetch(`http://127.0.0.1:${p}/`));
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('reports a port already in use and exits 1', async () => {
     const res = await runCommand(entry, ['-text=a', `-listen=127.0.0.1:${port}`]);
     assert.equal(res.code, 1);

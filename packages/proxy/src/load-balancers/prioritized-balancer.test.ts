@@ -127,3 +127,34 @@ describe('locality weighted balancing', () => {
     cluster.destroy();
   });
 });
+
+describe('degraded hosts (EDS health DEGRADED)', () => {
+  const degrade = (hs: Host[]) => {
+    for (const h of hs) h.setFlag(HealthFlag.DEGRADED_EDS_HEALTH);
+    return hs;
+  };
+
+  it('get no traffic while healthy hosts of any priority can take it all', () => {
+    const healthy = hosts(3);
+    const degraded = degrade(hosts(3, { zone: 'd' }));
+    const p1 = hosts(2, { priority: 1 });
+    const set = new PrioritySet([...healthy, ...degraded, ...p1]);
+    // P0 healthy availability = 1.4 × 3/6 = 70 %; P1 takes the other 30 % before any degraded host does.
+    assert.deepEqual(priorityLoads(set), [70, 30]);
+    const s = share(roundRobin.create(set, {}, ctx()), { healthy, degraded, p1 });
+    near(s.healthy, 0.7);
+    near(s.p1, 0.3);
+    assert.equal(s.degraded, undefined);
+  });
+
+  it('take what the healthy hosts cannot, before panic', () => {
+    const healthy = hosts(2, { unhealthy: 0 });
+    const degraded = degrade(hosts(4, { zone: 'd' }));
+    const down = hosts(4, { zone: 'x', unhealthy: 4 });
+    // 10 hosts: healthy 1.4 × 2/10 = 28 %, degraded 1.4 × 4/10 = 56 %: normalised by 84 → 33 % / 66 % (+1 to healthy).
+    const s = share(roundRobin.create(new PrioritySet([...healthy, ...degraded, ...down]), {}, ctx()), { healthy, degraded, down });
+    near(s.healthy, 0.34);
+    near(s.degraded, 0.66);
+    assert.equal(s.down, undefined);
+  });
+});

@@ -2,7 +2,8 @@
  * What every balancer shares (Envoy's LoadBalancerBase and
  * ZoneAwareLoadBalancerBase): the priority load computed from each
  * priority's health and overprovisioning factor (failover to the next
- * priority as health drops below 100/factor), panic mode per priority below
+ * priority as health drops below 100/factor; degraded hosts take only what
+ * the healthy hosts of all priorities cannot), panic mode per priority below
  * healthy_panic_threshold (then all its hosts are used) — never while the
  * priorities together are fully available, and with load spread by host
  * count when every priority is in panic — locality weighted balancing when
@@ -32,20 +33,32 @@ interface PriorityState<T> {
   readonly hosts: readonly Host[];
   readonly table: T;
   readonly panic: boolean;
+  readonly degraded: LocalityState<T>;
   /** Locality weighted balancing: localities with effective weight > 0 and their cumulative weights. */
   readonly localities: readonly LocalityState<T>[] | null;
   readonly localityCumulative: readonly number[];
 }
 
-/** Per-priority availability in percent: min(100, overprovisioning × healthy / hosts). */
-function priorityHealth(sets: readonly HostSet[]): number[] {
-  return sets.map((s) => (s.hosts.length === 0 ? 0 : Math.min(100, Math.floor((s.overprovisioningFactor * s.healthyHosts.length) / s.hosts.length))));
+/** Per-priority availability in percent: min(100, overprovisioning × usable / hosts). */
+function availability(sets: readonly HostSet[], usable: (s: HostSet) => number): number[] {
+  return sets.map((s) => (s.hosts.length === 0 ? 0 : Math.min(100, Math.floor((s.overprovisioningFactor * usable(s)) / s.hosts.length))));
 }
 
-/** Envoy's isHostSetInPanic: healthy share under the threshold (an empty priority is in panic). */
+/** Envoy's isHostSetInPanic: healthy + degraded share under the threshold (an empty priority is in panic). */
 function inPanic(s: HostSet, threshold: number): boolean {
-  const healthy = s.hosts.length === 0 ? 0 : (100 * s.healthyHosts.length) / s.hosts.length;
-  return healthy < threshold;
+  const usable = s.hosts.length === 0 ? 0 : (100 * (s.healthyHosts.length + s.degradedHosts.length)) / s.hosts.length;
+  return usable < threshold;
+}
+
+/** Envoy's distributeLoad: as much of `total` as each priority's availability allows, in priority order. */
+function distribute(loads: number[], avail: readonly number[], total: number, normalized: number): { first: number; remaining: number } {
+  let first = -1;
+  for (let i = 0; i < avail.length; i++) {
+    if (first < 0 && avail[i] > 0) first = i;
+    loads[i] = Math.min(total, Math.floor((avail[i] * 100) / normalized));
+    total -= loads[i];
+  }
+  return { first, remaining: total };
 }
 
 /**
@@ -56,30 +69,33 @@ export function priorityLoads(prioritySet: PrioritySet, panicThresholdPercent = 
   return computeLoads(prioritySet.hostSets, panicThresholdPercent).loads;
 }
 
-function computeLoads(sets: readonly HostSet[], threshold: number): { loads: number[]; panic: boolean[] } {
+/** Healthy load per priority, degraded load per priority (percent, together 100), and panic per priority. */
+function computeLoads(sets: readonly HostSet[], threshold: number): { loads: number[]; degradedLoads: number[]; panic: boolean[] } {
   const loads = sets.map(() => 0);
+  const degradedLoads = sets.map(() => 0);
   const panic = sets.map(() => false);
-  if (sets.length === 0) return { loads, panic };
-  const health = priorityHealth(sets);
-  const total = Math.min(100, health.reduce((a, b) => a + b, 0));
+  if (sets.length === 0) return { loads, degradedLoads, panic };
+  const health = availability(sets, (s) => s.healthyHosts.length);
+  const degraded = availability(sets, (s) => s.degradedHosts.length);
+  const total = Math.min(100, health.reduce((a, b) => a + b, 0) + degraded.reduce((a, b) => a + b, 0));
   if (total === 0) loads[0] = 100;
   else {
-    let remaining = 100;
-    for (let i = 0; i < sets.length; i++) {
-      loads[i] = Math.min(remaining, Math.floor((health[i] * 100) / total));
-      remaining -= loads[i];
+    const h = distribute(loads, health, 100, total);
+    const d = distribute(degradedLoads, degraded, h.remaining, total);
+    // Rounding leftovers go to the first priority with healthy hosts, else with degraded ones (Envoy does the same).
+    if (d.remaining > 0) {
+      if (h.first >= 0) loads[h.first] += d.remaining;
+      else degradedLoads[d.first] += d.remaining;
     }
-    // Rounding leftovers go to the first priority with availability (Envoy does the same).
-    const first = health.findIndex((h) => h > 0);
-    if (remaining > 0) loads[first >= 0 ? first : 0] += remaining;
   }
-  if (total === 0 && threshold === 0) return { loads, panic };
+  if (total === 0 && threshold === 0) return { loads, degradedLoads, panic };
   // Never panic while the priorities together are fully available, however unhealthy one of them is.
   for (let i = 0; i < sets.length; i++) panic[i] = total === 100 ? false : threshold > 0 && inPanic(sets[i], threshold);
   if (panic.every(Boolean)) {
     // Total panic: load by host count, healthy or not (Envoy's recalculateLoadInTotalPanic).
     const hostCount = sets.reduce((n, s) => n + s.hosts.length, 0);
     loads.fill(0);
+    degradedLoads.fill(0);
     if (hostCount === 0) loads[0] = 100;
     else {
       let remaining = 100;
@@ -90,7 +106,7 @@ function computeLoads(sets: readonly HostSet[], threshold: number): { loads: num
       loads[sets.findIndex((s) => s.hosts.length > 0)] += remaining;
     }
   }
-  return { loads, panic };
+  return { loads, degradedLoads, panic };
 }
 
 function localityKey(h: Host): string {
@@ -99,15 +115,15 @@ function localityKey(h: Host): string {
 
 class Picker<T> implements HostPicker {
   readonly #states: readonly PriorityState<T>[];
-  /** Cumulative load per priority, for choosing one with a value in [0, 100). */
+  /** Cumulative load: the healthy load of each priority, then the degraded load of each, for a value in [0, 100). */
   readonly #cumulative: readonly number[];
   readonly #table: PickTable<T>;
   readonly #ctx: LbContext;
 
-  constructor(states: readonly PriorityState<T>[], loads: readonly number[], table: PickTable<T>, ctx: LbContext) {
+  constructor(states: readonly PriorityState<T>[], loads: readonly number[], degradedLoads: readonly number[], table: PickTable<T>, ctx: LbContext) {
     this.#states = states;
     let sum = 0;
-    this.#cumulative = loads.map((l) => (sum += l));
+    this.#cumulative = [...loads, ...degradedLoads].map((l) => (sum += l));
     this.#table = table;
     this.#ctx = ctx;
   }
@@ -126,12 +142,18 @@ class Picker<T> implements HostPicker {
   #pickOnce(hash: number): Host | null {
     const states = this.#states;
     if (states.length === 0) return null;
-    let p = 0;
-    if (states.length > 1) {
+    let slot = 0;
+    const cumulative = this.#cumulative;
+    if (cumulative.length > 1) {
       const point = hash % 100;
-      while (p < states.length - 1 && point >= this.#cumulative[p]) p++;
+      while (slot < cumulative.length - 1 && point >= cumulative[slot]) slot++;
     }
-    const s = states[p];
+    const s = states[slot % states.length];
+    // A priority in panic uses all its hosts, whichever of its loads chose it (Envoy's hostSourceToUse).
+    if (slot >= states.length && !s.panic) {
+      const degraded = s.degraded;
+      return degraded.hosts.length === 0 ? null : this.#table.pick(degraded.table, hash, degraded.hosts);
+    }
     if (s.localities !== null) {
       const weights = s.localityCumulative;
       if (weights.length === 0) return null;
@@ -172,7 +194,7 @@ export class PrioritizedBalancer<T> implements LoadBalancer {
 
   #build(): HostPicker {
     const sets = this.#prioritySet.hostSets;
-    const { loads, panic } = computeLoads(sets, this.#ctx.healthyPanicThresholdPercent);
+    const { loads, degradedLoads, panic } = computeLoads(sets, this.#ctx.healthyPanicThresholdPercent);
     const byLocality = this.#ctx.localityWeightedLb === true && this.#table.ignoresLocalityWeights !== true;
     const states = sets.map((s, i): PriorityState<T> => {
       const hosts = panic[i] ? s.hosts : s.healthyHosts;
@@ -183,11 +205,12 @@ export class PrioritizedBalancer<T> implements LoadBalancer {
         hosts,
         table: this.#table.build(hosts),
         panic: panic[i],
+        degraded: { hosts: s.degradedHosts, table: this.#table.build(s.degradedHosts) },
         localities: localities?.map((l) => ({ hosts: l.hosts, table: this.#table.build(l.hosts) })) ?? null,
         localityCumulative: localities?.map((l) => (sum += l.weight)) ?? [],
       };
     });
-    return new Picker(states, loads, this.#table, this.#ctx);
+    return new Picker(states, loads, degradedLoads, this.#table, this.#ctx);
   }
 
   /** Localities of a priority with their effective weight: weight × min(1, overprovisioning × healthy / hosts). */

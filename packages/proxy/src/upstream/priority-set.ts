@@ -1,23 +1,26 @@
 /**
  * A cluster's hosts grouped by priority (Envoy's PrioritySet / HostSet):
  * each HostSet holds its hosts and, recomputed on every change, the healthy
- * subset. Load balancers read these immutable arrays; the cluster replaces
+ * subset and the degraded one (EDS health DEGRADED: usable, but only for the
+ * load the healthy hosts of every priority cannot take). Load balancers read these immutable arrays; the cluster replaces
  * them (never mutates them in place) and then calls the balancer's
  * onHostsChanged.
  */
-import type { Host } from './host.ts';
+import { HealthFlag, type Host } from './host.ts';
 
 export class HostSet {
   readonly priority: number;
   readonly hosts: readonly Host[];
   readonly healthyHosts: readonly Host[];
+  readonly degradedHosts: readonly Host[];
   /** Percent; Envoy's default 140. */
   readonly overprovisioningFactor: number;
 
   constructor(priority: number, hosts: readonly Host[], overprovisioningFactor: number) {
     this.priority = priority;
     this.hosts = hosts;
-    this.healthyHosts = hosts.filter((h) => h.healthy);
+    this.healthyHosts = hosts.filter((h) => h.healthy && !h.hasFlag(HealthFlag.DEGRADED_EDS_HEALTH));
+    this.degradedHosts = hosts.filter((h) => h.healthy && h.hasFlag(HealthFlag.DEGRADED_EDS_HEALTH));
     this.overprovisioningFactor = overprovisioningFactor;
   }
 }

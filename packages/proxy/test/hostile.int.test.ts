@@ -204,9 +204,10 @@ describe('misbehaving upstreams (real sockets through the proxy)', () => {
       setImmediate(() => s.destroy());
     });
     const hang = await rawUpstream(() => {});
-    ups.push(garbage, closeBefore, closeMid, hang);
+    const hugeHead = await rawUpstream((s) => s.write(`HTTP/1.1 200 OK\r\nx-big: ${'a'.repeat(70 * 1024)}\r\ncontent-length: 0\r\n\r\n`));
+    ups.push(garbage, closeBefore, closeMid, hang, hugeHead);
     h = await startHarness();
-    const names = ['garbage', 'close-before', 'close-mid', 'hang'];
+    const names = ['garbage', 'close-before', 'close-mid', 'hang', 'huge-head'];
     await h.push({
       clusters: names.map((n) => edsCluster(n)),
       endpoints: names.map((n, i) => assignment(n, [ups[i]])),
@@ -226,6 +227,12 @@ describe('misbehaving upstreams (real sockets through the proxy)', () => {
 
   it("answers an upstream that sends garbage with Envoy's 502 (protocol error)", async () => {
     const r = await get(port, '/garbage');
+    assert.equal(r.status, 502);
+    assert.equal(r.body, 'upstream connect error or disconnect/reset before headers. reset reason: protocol error');
+  });
+
+  it('answers response headers over 60 KiB from an upstream as a protocol error (502)', async () => {
+    const r = await get(port, '/huge-head');
     assert.equal(r.status, 502);
     assert.equal(r.body, 'upstream connect error or disconnect/reset before headers. reset reason: protocol error');
   });

@@ -11,7 +11,8 @@ import { AdminServer, AgentServer, LogLevels, type AgentServerOptions } from './
 import type { BootstrapConfig } from './bootstrap/index.ts';
 import type { ExtensionRegistry } from './extensions/registry.ts';
 import { BUILTIN_HTTP_FILTERS, createHttpFilterRegistry, perFilterConfigParser } from './filters/http/index.ts';
-import { createIstioHttpFilters, serviceFromClusterWire } from './filters/http/istio-stats/index.ts';
+import { createIstioHttpFilters, serviceFromClusterWire, type IstioNodeContext } from './filters/http/istio-stats/index.ts';
+import { tcpTelemetryFactory } from './listener/network-filters/tcp-proxy/telemetry.ts';
 import type { AnyHttpFilterExtension } from './filters/http/extension.ts';
 import { ListenerManager } from './listener/index.ts';
 import { LocalCapture, type LocalCaptureConfig } from './listener/local-capture/index.ts';
@@ -71,14 +72,15 @@ export class ProxyServer {
 
   constructor(o: ProxyServerOptions) {
     this.stats = o.stats ?? new StatsRegistry();
-    // Istio's telemetry filters know this node (bootstrap) and the clusters' `istio` metadata (the snapshot).
-    const httpFilters = o.httpFilters ?? createHttpFilterRegistry([...BUILTIN_HTTP_FILTERS, ...createIstioHttpFilters({
+    // Istio's telemetry knows this node (bootstrap) and the clusters' `istio` metadata (the snapshot).
+    const istio: IstioNodeContext = {
       node: o.bootstrap.node,
       clusterService: (name) => {
         const entry = this.xds.snapshot().clusters.get(name);
         return entry === undefined ? undefined : serviceFromClusterWire(entry.wire);
       },
-    })]);
+    };
+    const httpFilters = o.httpFilters ?? createHttpFilterRegistry([...BUILTIN_HTTP_FILTERS, ...createIstioHttpFilters(istio)]);
     this.secrets = o.secrets ?? new SecretManager();
     const capture = o.localCapture && new LocalCapture({ dnsDomain: o.bootstrap.dnsDomain, ...o.localCapture }, o.log);
     this.localCapture = capture;
@@ -89,6 +91,7 @@ export class ProxyServer {
       clock: o.clock, random: o.random, stats: this.stats, clusters: this.clusters, httpFilters, requestId: () => uuid4(o.random),
       bindAddress: o.bindAddress ?? capture?.bindAddress, interceptAccept: capture?.interceptAccept, log: o.log, secrets: this.secrets,
       accessLogSinks: (path) => this.accessLogSinks.get(path),
+      tcpTelemetry: tcpTelemetryFactory({ clock: o.clock, stats: this.stats, sinks: (path) => this.accessLogSinks.get(path), istio }),
     });
     capture?.attach(this.listeners);
     this.xds = new XdsClient({

@@ -4,3 +4,4 @@ export { compileTextFormat, compileJsonFormat, ENVOY_DEFAULT_FORMAT, ISTIO_TEXT_
 export { FileLogSink, LogSinks, type LogSink } from './log-sink.ts';
 export { joinHostPort, type AccessLogContext } from './context.ts';
 export { httpAccessLogContext } from './http-context.ts';
+export { tcpAccessLogContext } from './tcp-context.ts';

@@ -29,6 +29,7 @@ import { originalDestinationOf, setOriginalDestination } from './original-destin
 import { HttpConnectionManager } from './network-filters/http-connection-manager/http-connection-manager.ts';
 import { createHcmStats } from './network-filters/http-connection-manager/stats.ts';
 import { TcpProxy } from './network-filters/tcp-proxy/tcp-proxy.ts';
+import type { TcpTelemetryFactory } from './network-filters/tcp-proxy/telemetry.ts';
 
 export interface ListenerManagerOptions {
   readonly clock: Clock;
@@ -44,6 +45,8 @@ export interface ListenerManagerOptions {
   readonly log?: (line: string) => void;
   /** Access log sinks by path (the proxy's LogSinks). */
   readonly accessLogSinks?: SinkLookup;
+  /** Access logs and Istio's TCP metrics for a tcp_proxy (the proxy's telemetry). */
+  readonly tcpTelemetry?: TcpTelemetryFactory;
   /** Where TLS transport sockets get their certificates (static, agent, SDS). */
   readonly secrets?: SecretManager;
 }
@@ -153,10 +156,10 @@ export class ListenerManager {
     const chains = config.defaultFilterChain ? [...config.filterChains, config.defaultFilterChain] : config.filterChains;
     chains.forEach((chain, ci) => {
       chain.filters.forEach((f, fi) => {
-        if (f.kind !== 'http_connection_manager') return;
+        if (f.kind !== 'http_connection_manager' && f.kind !== 'tcp_proxy') return;
         const at = [ci < config.filterChains.length ? 'filter_chains' : 'default_filter_chain', ...(ci < config.filterChains.length ? [ci] : []), 'filters', fi, 'typed_config'];
-        errors.push(...validateHttpFilters(f.httpFilters, at, this.#o.httpFilters));
-        const logs = parseAccessLogs(f.config.access_log, [...at, 'access_log']);
+        if (f.kind === 'http_connection_manager') errors.push(...validateHttpFilters(f.httpFilters, at, this.#o.httpFilters));
+        const logs = parseAccessLogs(f.kind === 'tcp_proxy' ? f.accessLog : f.config.access_log, [...at, 'access_log']);
         if (!logs.ok) errors.push(...logs.errors);
       });
     });
@@ -321,7 +324,7 @@ export class ListenerManager {
         }
         return { kind: 'http', hcm: new HttpConnectionManager(f, { clock: o.clock, random: o.random, stats: createHcmStats(o.stats, f.statPrefix), chain: filters.value, requestId: o.requestId, accessLogSinks: o.accessLogSinks }) };
       }
-      if (f.kind === 'tcp_proxy') return { kind: 'tcp', tcp: new TcpProxy(f, { clock: o.clock, random: o.random, clusters: o.clusters, stats: o.stats }) };
+      if (f.kind === 'tcp_proxy') return { kind: 'tcp', tcp: new TcpProxy(f, { clock: o.clock, random: o.random, clusters: o.clusters, stats: o.stats, observer: o.tcpTelemetry?.(f, chain, trafficDirection) }) };
     }
     return { kind: 'none' };
   }

@@ -60,6 +60,8 @@ export interface TcpProxyConfig {
   readonly cluster: { readonly name: string } | { readonly weighted: readonly { readonly name: string; readonly weight: number }[] };
   /** Envoy's default: 1 hour. 0 disables. */
   readonly idleTimeoutMs: number;
+  /** The decoded access_log entries (the access-log module parses them). */
+  readonly accessLog?: unknown;
 }
 
 export interface OpaqueNetworkFilterConfig {

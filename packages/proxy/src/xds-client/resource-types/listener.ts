@@ -172,7 +172,7 @@ function readTcpProxy(r: WireReader, name: string, wire: WireObject, at: FieldPa
     if (clusters.length === 0) r.errors.add([...at, 'weighted_clusters', 'clusters'], 'value must contain at least 1 item(s)');
     cluster = { weighted: clusters };
   } else r.errors.add([...at, 'cluster_specifier'], 'value is required');
-  return { kind: 'tcp_proxy', name, statPrefix, cluster, idleTimeoutMs: r.durationMs(wire, 'idle_timeout', at) ?? TCP_PROXY_IDLE_TIMEOUT_MS };
+  return { kind: 'tcp_proxy', name, statPrefix, cluster, idleTimeoutMs: r.durationMs(wire, 'idle_timeout', at) ?? TCP_PROXY_IDLE_TIMEOUT_MS, accessLog: wire.access_log };
 }
 
 export const listenerResourceType: ResourceType<ListenerConfig> = {

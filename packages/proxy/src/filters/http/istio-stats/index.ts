@@ -14,4 +14,5 @@ export function createIstioHttpFilters(istio: IstioNodeContext): AnyHttpFilterEx
 export { type IstioNodeContext, type IstioStatsConfig, parseIstioStatsConfig } from './stats-filter.ts';
 export { istioMetricsFor, IstioMetrics, ISTIO_LABELS, type IstioLabels } from './metrics.ts';
 export { istioLabels, serviceFromClusterName, serviceFromClusterWire, type ServiceRef, type Reporter } from './labels.ts';
+export { createIstioTcpObserver } from './tcp-stats.ts';
 export { workloadFromMetadata, encodePeerMetadata, decodePeerMetadata, type WorkloadInfo, type NodeIdentity } from './workload.ts';

@@ -12,12 +12,21 @@ import { LazyTimer } from '../../../http/codec/lazy-timer.ts';
 import type { ClusterLookup } from '../../../upstream/cluster-manager.ts';
 import type { Counter, StatsRegistry } from '../../../stats/index.ts';
 import type { TcpProxyConfig } from '../../../xds-client/types.ts';
+import type { TcpConnectionRecord, TcpObserver } from './connection-record.ts';
 
 export interface TcpProxyDeps {
   readonly clock: Clock;
   readonly random: Random;
   readonly clusters: ClusterLookup;
   readonly stats: StatsRegistry;
+  /** Access logs and Istio's TCP metrics for this chain, if any. */
+  readonly observer?: TcpObserver;
+}
+
+function hostPort(address: string | undefined, port: number | undefined): string {
+  if (!address) return '';
+  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return a.includes(':') ? `[${a}]:${port}` : `${a}:${port}`;
 }
 
 export class TcpProxy {
@@ -48,11 +57,23 @@ export class TcpProxy {
 
   onConnection(downstream: Socket): void {
     this.#stats.downstream_cx_total.inc();
-    const cluster = this.#deps.clusters.get(this.#clusterName());
-    const host = cluster?.picker.pick({ hashKey: undefined, shouldSelectAnotherHost: () => false, hostSelectionRetryMaxAttempts: 0, originalDestination: originalDestinationOf(downstream) });
+    const clusterName = this.#clusterName();
+    const cluster = this.#deps.clusters.get(clusterName);
+    const dst = originalDestinationOf(downstream);
+    const host = cluster?.picker.pick({ hashKey: undefined, shouldSelectAnotherHost: () => false, hostSelectionRetryMaxAttempts: 0, originalDestination: dst });
+    const observer = this.#deps.observer;
+    const record: TcpConnectionRecord | undefined = observer && {
+      startMs: this.#deps.clock.now(), bytesReceived: 0, bytesSent: 0, clusterName, upstreamHost: host?.key ?? '', upstreamLocalAddress: '', responseFlags: [],
+      downstreamLocalAddress: hostPort(dst.address, dst.port), downstreamRemoteAddress: hostPort(downstream.remoteAddress, downstream.remotePort),
+      requestedServerName: (downstream as { servername?: string | false }).servername || '',
+    };
     if (!cluster || !host) {
       this.#stats.downstream_cx_no_route.inc();
       if (cluster) cluster.stats.upstream_cx_none_healthy.inc();
+      if (record) {
+        record.responseFlags.push(cluster ? 'UH' : 'NC');
+        observer!.onClose(record);
+      }
       downstream.destroy();
       return;
     }
@@ -65,7 +86,12 @@ export class TcpProxy {
     });
     const idleMs = this.config.idleTimeoutMs;
     const touch = (): void => idle.arm(idleMs);
+    let closed = false;
     const close = (): void => {
+      if (record && !closed) {
+        closed = true;
+        observer!.onClose(record);
+      }
       idle.stop();
       this.#connections.delete(downstream);
       downstream.destroy();
@@ -73,6 +99,7 @@ export class TcpProxy {
     };
     const connectTimer = new LazyTimer(this.#deps.clock, () => {
       cluster.stats.upstream_cx_connect_fail.inc();
+      record?.responseFlags.push('UF');
       close();
     });
     connectTimer.arm(cluster.config.connectTimeoutMs);
@@ -81,13 +108,22 @@ export class TcpProxy {
       touch();
       downstream.on('data', touch);
       upstream.on('data', touch);
+      if (record) {
+        record.upstreamLocalAddress = hostPort(upstream.localAddress, upstream.localPort);
+        downstream.on('data', (c: Buffer) => (record.bytesReceived += c.length));
+        upstream.on('data', (c: Buffer) => (record.bytesSent += c.length));
+        observer!.onOpen?.(record);
+      }
       downstream.pipe(upstream);
       upstream.pipe(downstream);
       downstream.resume();
     });
     upstream.on('error', () => {
       connectTimer.stop();
-      if (upstream.connecting) cluster.stats.upstream_cx_connect_fail.inc();
+      if (upstream.connecting) {
+        cluster.stats.upstream_cx_connect_fail.inc();
+        record?.responseFlags.push('UF');
+      }
       close();
     });
     downstream.on('error', close);

@@ -12,3 +12,4 @@ export { redirectLocation } from './redirect.ts';
 export { applyRequestMutations, applyResponseMutations, type HeaderValues } from './header-mutation.ts';
 export { routeRequest, type RouteRequestInit } from './route-request.ts';
 export { compileRe2 } from './re2.ts';
+export { parseRateLimits, descriptorFor, type RateLimitConfig, type RateLimitActionConfig, type DescriptorEntry, type DescriptorContext } from './rate-limits.ts';

@@ -68,7 +68,7 @@ export function parseStringMatcher(r: WireReader, m: WireObject, at: FieldPath):
   return { kind: 'exact', value: '', ignoreCase: false };
 }
 
-function parseHeaderMatcher(r: WireReader, m: WireObject, at: FieldPath): HeaderMatcherConfig {
+export function parseHeaderMatcher(r: WireReader, m: WireObject, at: FieldPath): HeaderMatcherConfig {
   const name = (r.string(m, 'name', at) ?? '').toLowerCase();
   if (name === '') r.errors.add([...at, 'name'], 'value length must be at least 1 characters');
   let specifier: HeaderMatchSpecifier = { kind: 'present', present: true };

@@ -4,6 +4,7 @@
  * RedirectAction and DirectResponseAction, with Envoy's defaults (15 s route
  * timeout, 1 retry, 25 ms retry back-off base) and its validation messages.
  */
+import { parseRateLimits } from './rate-limits.ts';
 import type { FieldPath } from '@skiff/common';
 import { parseRegex } from './parse-matchers.ts';
 import type {
@@ -36,6 +37,7 @@ export function parseForwardAction(r: WireReader, a: WireObject, at: FieldPath, 
     regexRewrite: parseRegexRewrite(r, a, at),
     hostRewriteLiteral: r.string(a, 'host_rewrite_literal', at) || undefined,
     hashPolicy: r.objects(a, 'hash_policy', at).map((h, i) => parseHashPolicy(r, h, [...at, 'hash_policy', i])).filter((h) => h !== undefined),
+    rateLimits: parseRateLimits(r, a, at),
     requestMirrorPolicies: r.objects(a, 'request_mirror_policies', at).map((m, i) => parseMirror(r, m, [...at, 'request_mirror_policies', i])),
   };
 }

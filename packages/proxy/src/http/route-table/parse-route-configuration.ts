@@ -6,6 +6,7 @@
  * filter configs go through `parsePerFilterConfig` when given (the HTTP
  * filter registry's parsers), so a bad one NACKs the whole resource.
  */
+import { parseRateLimits } from './rate-limits.ts';
 import { fail, ok, type FieldPath, type Result } from '@skiff/common';
 import { parseRouteMatch } from './parse-matchers.ts';
 import {
@@ -69,6 +70,7 @@ function parseVirtualHost(r: WireReader, vh: WireObject, at: FieldPath, maxBody:
     retryPolicy: retry ? parseRetryPolicy(r, retry, [...at, 'retry_policy']) : undefined,
     includeRequestAttemptCount: r.bool(vh, 'include_request_attempt_count', at) ?? false,
     typedPerFilterConfig: parseTypedPerFilterConfig(r, vh, at, options.parsePerFilterConfig),
+    rateLimits: parseRateLimits(r, vh, at),
     ...parseHeaderMutations(r, vh, at),
   };
 }

@@ -60,7 +60,7 @@ function compilePath(p: PathMatcherConfig, caseSensitive: boolean): (path: strin
 }
 
 /** Envoy's HeaderUtility::matchHeaders, including how absent headers and invert_match combine. */
-function compileHeaderMatcher(h: HeaderMatcherConfig): (request: RouteRequest) => boolean {
+export function compileHeaderMatcher(h: HeaderMatcherConfig): (request: RouteRequest) => boolean {
   const s = h.specifier;
   const value: (v: string) => boolean =
     s.kind === 'present' ? () => s.present

@@ -5,6 +5,8 @@
  * the matcher (`createRouteTable`) trusts it.
  */
 
+import type { RateLimitConfig } from './rate-limits.ts';
+
 export type StringMatcherConfig =
   | { readonly kind: 'exact' | 'prefix' | 'suffix' | 'contains'; readonly value: string; readonly ignoreCase: boolean }
   | { readonly kind: 'safeRegex'; readonly regex: string };
@@ -112,6 +114,8 @@ export interface ForwardActionConfig {
   readonly hostRewriteLiteral: string | undefined;
   readonly hashPolicy: readonly HashPolicyConfig[];
   readonly requestMirrorPolicies: readonly MirrorPolicyConfig[];
+  /** RouteAction.rate_limits (descriptors for local_ratelimit). */
+  readonly rateLimits?: readonly RateLimitConfig[];
 }
 
 export type RedirectResponseCode = 301 | 302 | 303 | 307 | 308;
@@ -155,6 +159,8 @@ export interface VirtualHostConfig extends HeaderMutationsConfig {
   readonly retryPolicy: RetryPolicyConfig | undefined;
   readonly includeRequestAttemptCount: boolean;
   readonly typedPerFilterConfig: ReadonlyMap<string, unknown>;
+  /** VirtualHost.rate_limits. */
+  readonly rateLimits?: readonly RateLimitConfig[];
 }
 
 export interface RouteTableConfig extends HeaderMutationsConfig {

@@ -42,6 +42,8 @@ export interface LocalRateLimitConfig {
   readonly perDownstreamConnection: boolean;
   readonly xRateLimitHeaders: boolean;
   readonly alwaysConsumeDefaultTokenBucket: boolean;
+  /** vh_rate_limits: OVERRIDE (Envoy's default: the virtual host's rate_limits when the route has none), INCLUDE, IGNORE. */
+  readonly vhRateLimits: 'OVERRIDE' | 'INCLUDE' | 'IGNORE';
 }
 
 const DENOMINATORS: Readonly<Record<string, number>> = { HUNDRED: 100, TEN_THOUSAND: 10_000, MILLION: 1_000_000, 0: 100, 1: 10_000, 2: 1_000_000 };
@@ -137,6 +139,7 @@ export function parseLocalRateLimitConfig(wire: WireMessage, at: FieldPath): Res
     perDownstreamConnection: r.bool(wire, 'local_rate_limit_per_downstream_connection', at) ?? false,
     xRateLimitHeaders: xHeaders === 'DRAFT_VERSION_03' || xHeaders === 1,
     alwaysConsumeDefaultTokenBucket: r.wrapped(wire, 'always_consume_default_token_bucket', at, 'boolean') ?? true,
+    vhRateLimits: wire.vh_rate_limits === 'INCLUDE' || wire.vh_rate_limits === 1 ? 'INCLUDE' : wire.vh_rate_limits === 'IGNORE' || wire.vh_rate_limits === 2 ? 'IGNORE' : 'OVERRIDE',
   };
   return r.errors.list.length > 0 ? fail(...r.errors.list) : ok(config);
 }

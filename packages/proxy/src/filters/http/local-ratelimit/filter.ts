@@ -10,6 +10,7 @@
  * request carries x-ratelimit-limit / -remaining / -reset.
  */
 import type { Random } from '@skiff/common';
+import { descriptorFor, type DescriptorEntry, type RateLimitConfig } from '../../../http/route-table/index.ts';
 import type { HeadersStatus, HttpFilter, RequestHeaders, ResponseHeaders, StreamContext } from '../filter.ts';
 import type { FractionConfig, HeaderToAddConfig, LocalRateLimitConfig } from './config.ts';
 import type { LocalRateLimiter } from './rate-limiter.ts';
@@ -62,7 +63,7 @@ export class LocalRateLimitFilter implements HttpFilter {
     const { config, stats } = state;
     if (!roll(this.#s.random, config.filterEnabled)) return 'Continue';
     stats.enabled.inc();
-    const { allowed, bucket } = state.limiterFor(this.#stream).requestAllowed([]);
+    const { allowed, bucket } = state.limiterFor(this.#stream).requestAllowed(config.descriptors.length === 0 ? [] : this.#descriptors(config));
     if (config.xRateLimitHeaders) this.#bucket = bucket;
     if (allowed) {
       stats.ok.inc();
@@ -78,6 +79,31 @@ export class LocalRateLimitFilter implements HttpFilter {
     headers.push(['x-envoy-ratelimited', 'true']);
     this.#stream.sendLocalReply(config.status, 'local_rate_limited', { responseFlag: 'RL', details: 'local_rate_limited', headers });
     return 'StopIteration';
+  }
+
+  /** The request's descriptors from the route's (and by vh_rate_limits the virtual host's) rate_limits of this filter's stage. */
+  #descriptors(config: LocalRateLimitConfig): DescriptorEntry[][] {
+    const m = this.#stream.route();
+    if (m === null) return [];
+    const action = m.action.type === 'route' ? m.action.route : undefined;
+    const routeLimits = action?.rateLimits ?? [];
+    const vhLimits = m.virtualHost.rateLimits ?? [];
+    let limits: readonly RateLimitConfig[] = routeLimits;
+    if (config.vhRateLimits === 'INCLUDE' || (config.vhRateLimits === 'OVERRIDE' && routeLimits.length === 0)) limits = [...routeLimits, ...vhLimits];
+    const spec = action?.clusterSpecifier;
+    const ctx = {
+      request: this.#stream.routeRequest,
+      remoteAddress: this.#stream.downstream.remoteAddress,
+      destinationCluster: spec?.kind === 'cluster' ? spec.name : '',
+      localServiceCluster: '',
+    };
+    const out: DescriptorEntry[][] = [];
+    for (const limit of limits) {
+      if (limit.stage !== config.stage) continue;
+      const d = descriptorFor(limit, ctx);
+      if (d !== undefined) out.push(d);
+    }
+    return out;
   }
 
   // HttpFilter (encoder)

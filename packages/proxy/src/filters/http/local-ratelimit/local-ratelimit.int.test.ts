@@ -43,6 +43,15 @@ describe('local_ratelimit through a real listener (fake control plane, echo upst
               '@type': TypeUrl.LocalRateLimit, stat_prefix: 'strict', token_bucket: { max_tokens: 2, tokens_per_fill: { value: 2 }, fill_interval: { seconds: '10' } },
               filter_enabled: ON, filter_enforced: ON, enable_x_ratelimit_headers: 'DRAFT_VERSION_03',
             } } },
+            {
+              match: { prefix: '/by-user' },
+              route: { cluster: 'u', rate_limits: [{ actions: [{ request_headers: { header_name: 'x-user', descriptor_key: 'user' } }] }] },
+              typed_per_filter_config: { 'envoy.filters.http.local_ratelimit': {
+                '@type': TypeUrl.LocalRateLimit, stat_prefix: 'by_user', filter_enabled: ON, filter_enforced: ON,
+                token_bucket: { max_tokens: 1000, fill_interval: { seconds: '60' } },
+                descriptors: [{ entries: [{ key: 'user', value: 'jason' }], token_bucket: { max_tokens: 1, fill_interval: { seconds: '60' } } }],
+              } },
+            },
             { match: { prefix: '/' }, route: { cluster: 'u' } },
           ],
         }],
@@ -68,6 +77,13 @@ describe('local_ratelimit through a real listener (fake control plane, echo upst
     assert.deepEqual(['enabled', 'ok', 'rate_limited', 'enforced'].map(stat), [101, 100, 1, 1]);
     h.clock.advance(60_000);
     assert.equal((await get(port, '/users/after-refill', {}, agent)).status, 200);
+  });
+
+  it("limits by descriptor: the route's rate_limits action makes {user: jason}, which has its own bucket of 1", async () => {
+    const statuses = [];
+    for (const user of ['jason', 'jason', 'kim', 'kim']) statuses.push((await get(port, '/by-user', { 'x-user': user }, agent)).status);
+    assert.deepEqual(statuses, [200, 429, 200, 200]);
+    assert.equal((await get(port, '/by-user', {}, agent)).status, 200);
   });
 
   it('limits a route with its own typed_per_filter_config bucket and reports x-ratelimit-* headers', async () => {

@@ -71,6 +71,10 @@ export interface DownstreamConnectionInfo {
   readonly remotePort?: number;
   /** SNI of a TLS downstream (%REQUESTED_SERVER_NAME%). */
   readonly requestedServerName?: string;
+  /** The downstream is TLS with a verified client certificate (Istio's connection_security_policy mutual_tls). */
+  readonly mutualTls?: boolean;
+  /** The client certificate's SPIFFE URI SAN (Istio's source_principal). */
+  readonly peerPrincipal?: string;
 }
 
 /** Handed to each filter instance; the filter manager implements it. */

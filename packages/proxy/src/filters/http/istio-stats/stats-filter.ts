@@ -101,8 +101,8 @@ class IstioStatsFilter implements HttpFilter {
       responseCode: String(info.responseCode),
       grpcStatus: isGrpc ? info.responseHeaders?.get('grpc-status') ?? '' : '',
       responseFlags: info.formatResponseFlags(),
-      securityPolicy: reporter === 'source' ? 'unknown' : 'none',
-      peerPrincipal: undefined,
+      securityPolicy: reporter === 'source' ? 'unknown' : stream.downstream.mutualTls === true ? 'mutual_tls' : 'none',
+      peerPrincipal: reporter === 'source' ? undefined : stream.downstream.peerPrincipal,
     });
     const m = metrics.http(labels);
     m.requests.inc();

@@ -22,6 +22,7 @@ import type { DownstreamConnectionInfo } from '../../../filters/http/filter.ts';
 import { originalDestinationOf } from '../../original-destination.ts';
 import type { HttpConnectionManagerConfig } from '../../../xds-client/types.ts';
 import { parseHcmSettings, type HcmSettings } from './config.ts';
+import { downstreamTlsInfo } from './downstream-tls.ts';
 import { parseHcmProtocolSettings, type HcmProtocolSettings } from './protocol.ts';
 import type { HcmStats } from './stats.ts';
 
@@ -92,8 +93,10 @@ export class HttpConnectionManager implements FilterManagerHost {
 
   onConnection(socket: Socket): void {
     const local = originalDestinationOf(socket); // Envoy restores the original destination as the local address
+    const tls = downstreamTlsInfo(socket);
     const info: DownstreamConnectionInfo = {
-      remoteAddress: socket.remoteAddress ?? '', localAddress: local.address, localPort: local.port, remotePort: socket.remotePort, requestedServerName: (socket as { servername?: string | false }).servername || undefined,
+      remoteAddress: socket.remoteAddress ?? '', localAddress: local.address, localPort: local.port, remotePort: socket.remotePort,
+      requestedServerName: tls.requestedServerName, mutualTls: tls.mutualTls, peerPrincipal: tls.peerPrincipal,
     };
     const stats = this.#deps.stats;
     stats.counters.downstream_cx_total.inc();

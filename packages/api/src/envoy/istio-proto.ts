@@ -17,7 +17,7 @@ export const ISTIO_PROTO: protobuf.INamespace = {
         MetricDefinition: { fields: { name: { type: 'string', id: 1 }, value: { type: 'string', id: 2 }, type: { type: 'MetricType', id: 3 } } },
         MetricConfig: {
           fields: {
-            dimensions: { keyType: 'string', type: 'string', id: 1 },
+            dimensions: { keyType: 'string', type: 'string', id: 1 } as protobuf.IMapField,
             name: { type: 'string', id: 2 },
             tags_to_remove: { rule: 'repeated', type: 'string', id: 3 },
             match: { type: 'string', id: 4 },

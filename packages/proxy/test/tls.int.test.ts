@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
+import { once } from 'node:events';
+import { connect as netConnect, createServer, type AddressInfo } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { TypeUrl } from '@skiff/api';
 import type { WireMessage } from '@skiff/api/envoy/resource-codec.ts';
@@ -19,6 +21,7 @@ const REVIEWS = spiffeId('default', 'reviews');
 const VERIFY_FAILED = 'TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:TLS_error_end';
 
 const sds = (name: string) => ({ name, sds_config: ADS });
+const H2 = { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { '@type': TypeUrl.HttpProtocolOptions, explicit_http_config: { http2_protocol_options: {} } } };
 
 function certSecret(name: string, cert: TestCertificate): WireMessage {
   return { name, tls_certificate: { certificate_chain: { inline_string: cert.chainPem }, private_key: { inline_string: cert.keyPem } } };
@@ -252,7 +255,7 @@ describe('TLS transport sockets, the TLS inspector and SDS (real sockets, real c
           tls: downstreamTls({
             require_client_certificate: { value: true },
             common_tls_context: {
-              alpn_protocols: ['istio-peer-exchange', 'istio', 'h2', 'http/1.1'],
+              alpn_protocols: ['h2', 'http/1.1'],
               tls_certificate_sds_secret_configs: [sds('default')],
               combined_validation_context: {
                 default_validation_context: { match_typed_subject_alt_names: [{ san_type: 'URI', matcher: { prefix: 'spiffe://cluster.local/' } }] },
@@ -264,10 +267,10 @@ describe('TLS transport sockets, the TLS inspector and SDS (real sockets, real c
         }])],
       });
       const inboundPort = server.port('virtualInbound');
-      const mtls = (san: string) => upstreamTls({
+      const mtls = (san: string, alpn = ['istio-peer-exchange', 'istio']) => upstreamTls({
         sni: 'outbound_.9080_._.reviews.default.svc.cluster.local',
         common_tls_context: {
-          alpn_protocols: ['istio-peer-exchange', 'istio'],
+          alpn_protocols: alpn,
           tls_certificate_sds_secret_configs: [sds('default')],
           combined_validation_context: {
             default_validation_context: { match_typed_subject_alt_names: [{ san_type: 'URI', matcher: { exact: san } }] },
@@ -275,9 +278,9 @@ describe('TLS transport sockets, the TLS inspector and SDS (real sockets, real c
           },
         },
       });
-      const autoMtls = (san: string) => ({
+      const autoMtls = (san: string, alpn?: string[]) => ({
         transport_socket_matches: [
-          { name: 'tlsMode-istio', match: { fields: { tlsMode: { string_value: 'istio' } } }, transport_socket: mtls(san) },
+          { name: 'tlsMode-istio', match: { fields: { tlsMode: { string_value: 'istio' } } }, transport_socket: mtls(san, alpn) },
           { name: 'tlsMode-disabled', match: {}, transport_socket: { name: 'envoy.transport_sockets.raw_buffer', typed_config: { '@type': TypeUrl.RawBuffer } } },
         ],
       });
@@ -289,14 +292,18 @@ describe('TLS transport sockets, the TLS inspector and SDS (real sockets, real c
         }] }],
       });
       await client.push({
-        clusters: [edsCluster('reviews', autoMtls(REVIEWS)), edsCluster('wrong-san', autoMtls(spiffeId('default', 'ratings'))), edsCluster('plain', autoMtls(REVIEWS))],
-        endpoints: [sidecarEndpoint('reviews'), sidecarEndpoint('wrong-san'), assignment('plain', [b])],
+        clusters: [
+          edsCluster('reviews', autoMtls(REVIEWS)), edsCluster('wrong-san', autoMtls(spiffeId('default', 'ratings'))), edsCluster('plain', autoMtls(REVIEWS)),
+          edsCluster('reviews-h2', { ...autoMtls(REVIEWS, ['istio-peer-exchange', 'istio', 'h2']), typed_extension_protocol_options: H2 }),
+        ],
+        endpoints: [sidecarEndpoint('reviews'), sidecarEndpoint('wrong-san'), assignment('plain', [b]), sidecarEndpoint('reviews-h2')],
         routes: [{
           name: 'out',
           virtual_hosts: [
             { name: 'reviews', domains: ['reviews'], routes: [{ match: { prefix: '/' }, route: { cluster: 'reviews' } }] },
             { name: 'ratings', domains: ['ratings'], routes: [{ match: { prefix: '/' }, route: { cluster: 'wrong-san' } }] },
             { name: 'plain', domains: ['plain'], routes: [{ match: { prefix: '/' }, route: { cluster: 'plain' } }] },
+            { name: 'h2', domains: ['reviews-h2'], routes: [{ match: { prefix: '/' }, route: { cluster: 'reviews-h2' } }] },
           ],
         }],
         listeners: [listener('outbound', 'out')],
@@ -308,6 +315,11 @@ describe('TLS transport sockets, the TLS inspector and SDS (real sockets, real c
       assert.equal(JSON.parse(ok.body).upstream, 'a');
       assert.equal(client.proxy.stats.counter('cluster.reviews.ssl.handshake').value, 1);
       assert.equal(server.proxy.stats.counter('listener.127.0.0.1_0.ssl.handshake').value, 1);
+
+      const h2 = await get(out, '/h2', { host: 'reviews-h2' });
+      assert.equal(h2.status, 200, h2.body);
+      assert.equal(JSON.parse(h2.body).upstream, 'a', 'HTTP/2 upstream over mTLS with ALPN h2, HTTP/1.1 on to the application');
+      assert.equal(client.proxy.stats.counter('cluster.reviews-h2.ssl.handshake').value, 1);
 
       const plain = await get(out, '/p', { host: 'plain' });
       assert.equal(JSON.parse(plain.body).upstream, 'b', 'an endpoint without tlsMode metadata gets raw_buffer');
@@ -328,6 +340,52 @@ describe('TLS transport sockets, the TLS inspector and SDS (real sockets, real c
     } finally {
       await client.close();
       await server.close();
+    }
+  });
+
+  it('carries tcp_proxy traffic over the mTLS hop (the client sidecar originates TLS for a TCP cluster, the server sidecar terminates it)', async () => {
+    const tcpEcho = createServer((s) => s.pipe(s));
+    tcpEcho.listen(0, '127.0.0.1');
+    await once(tcpEcho, 'listening');
+    const server = await startProxy('127.0.0.1', new SecretManager({ providers: [agentSecrets(reviews, ca)] }));
+    const client = await startProxy('127.0.0.1', new SecretManager({ providers: [agentSecrets(productpage, ca)] }));
+    try {
+      const tcp = (cluster: string) => [{ name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': TypeUrl.TcpProxy, stat_prefix: cluster, cluster } }];
+      await server.push({
+        clusters: [edsCluster('inbound|31400||')],
+        endpoints: [assignment('inbound|31400||', [{ host: '127.0.0.1', port: (tcpEcho.address() as AddressInfo).port }])],
+        listeners: [{
+          name: 'virtualInbound',
+          address: { socket_address: { address: '127.0.0.1', port_value: 0 } },
+          listener_filters: [{ name: 'envoy.filters.listener.tls_inspector', typed_config: { '@type': TypeUrl.TlsInspector } }],
+          filter_chains: [{
+            filter_chain_match: { transport_protocol: 'tls' },
+            transport_socket: downstreamTls({ require_client_certificate: { value: true }, common_tls_context: { tls_certificate_sds_secret_configs: [sds('default')], validation_context_sds_secret_config: sds('ROOTCA') } }),
+            filters: tcp('inbound|31400||'),
+          }],
+        }],
+      });
+      await client.push({
+        clusters: [edsCluster('tcp', { transport_socket: upstreamTls({ common_tls_context: {
+          tls_certificate_sds_secret_configs: [sds('default')],
+          combined_validation_context: { default_validation_context: { match_typed_subject_alt_names: [{ san_type: 'URI', matcher: { exact: REVIEWS } }] }, validation_context_sds_secret_config: sds('ROOTCA') },
+        } }) })],
+        endpoints: [assignment('tcp', [{ host: '127.0.0.1', port: server.port('virtualInbound') }])],
+        listeners: [{ name: 'tcp-out', address: { socket_address: { address: '127.0.0.1', port_value: 0 } }, filter_chains: [{ filters: tcp('tcp') }] }],
+      });
+      const conn = netConnect({ host: '127.0.0.1', port: client.port('tcp-out') });
+      conn.write('ping over mTLS');
+      let echoed = '';
+      conn.setEncoding('utf8');
+      conn.on('data', (c: string) => (echoed += c));
+      await until(() => echoed === 'ping over mTLS', 'the echo through both sidecars');
+      conn.destroy();
+      assert.equal(client.proxy.stats.counter('cluster.tcp.ssl.handshake').value, 1);
+      assert.equal(server.proxy.stats.counter('listener.127.0.0.1_0.ssl.handshake').value, 1);
+    } finally {
+      await client.close();
+      await server.close();
+      tcpEcho.close();
     }
   });
 

@@ -6,6 +6,7 @@
  * connection pool by the socket chosen here, so TLS and plaintext
  * connections to the same address never mix.
  */
+import type { Socket } from 'node:net';
 import type { JsonValue } from '@skiff/api/envoy/struct.ts';
 import type { StatsRegistry } from '../stats/index.ts';
 import type { ClusterConfig } from '../xds-client/types.ts';
@@ -45,4 +46,9 @@ export class ClusterTransportSockets {
     }
     return this.defaultSocket;
   }
+}
+
+/** For pools that open their own connections (HTTP/2): the socket's connect and ready event; nothing extra for raw_buffer. */
+export function poolTransport(socket: UpstreamTransportSocket, host: string, port: number): { connect?: () => Socket; readyEvent?: 'connect' | 'secureConnect' } {
+  return socket.kind === 'raw_buffer' ? {} : { connect: () => socket.connect(host, port), readyEvent: socket.readyEvent };
 }

@@ -22,7 +22,7 @@ import { DnsDiscovery, systemDnsResolver, type DnsResolver } from './dns/index.t
 import { OriginalDstLoadBalancer } from './original-dst/original-dst-load-balancer.ts';
 import { OutlierDetector } from './outlier-detection/index.ts';
 import { PrioritySet } from './priority-set.ts';
-import { ClusterTransportSockets } from '../transport-sockets/cluster-transport-sockets.ts';
+import { ClusterTransportSockets, poolTransport } from '../transport-sockets/cluster-transport-sockets.ts';
 import { SecretManager } from '../transport-sockets/tls/secret-manager.ts';
 import type { UpstreamTransportSocket } from '../transport-sockets/tls/upstream-tls.ts';
 import { canBindSourceAddress } from './source-address.ts';
@@ -173,6 +173,10 @@ export class Cluster {
           host.pool.close();
           host.pool = null;
         }
+        if (previousSocket !== undefined && previousSocket !== socket && host.http2Pool !== null) {
+          host.http2Pool.close();
+          host.http2Pool = null;
+        }
         this.#hostSockets.set(host, socket);
         next.set(key, host);
       }
@@ -193,6 +197,7 @@ export class Cluster {
       host.http2Pool ??= new Http2ConnPool({
         clock: this.#o.clock, host: host.address, port: host.port, http2, connectTimeoutMs: this.config.connectTimeoutMs,
         maxConnections: cb.maxConnections, maxPendingRequests: cb.maxPendingRequests,
+        ...poolTransport(this.#hostSockets.get(host) ?? this.#sockets.defaultSocket, host.address, host.port),
       });
       return host.http2Pool;
     }
@@ -216,6 +221,9 @@ export class Cluster {
 
   /** A raw TCP connection to a host (tcp_proxy), from upstream_bind_config's source address when set. */
   connectTcp(host: Host): Socket {
+    // A TLS transport socket (Istio's mTLS for TCP services) queues tcp_proxy's writes until the handshake is done.
+    const socket = this.#hostSockets.get(host) ?? this.#sockets.defaultSocket;
+    if (socket.kind === 'tls') return socket.connect(host.address, host.port);
     return netConnect({ host: host.address, port: host.port, noDelay: true, ...(this.#sourceAddress === undefined ? {} : { localAddress: this.#sourceAddress }) });
   }
 

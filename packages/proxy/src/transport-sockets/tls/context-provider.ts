@@ -9,7 +9,7 @@
  * the context they were made with.
  */
 import { readFileSync } from 'node:fs';
-import { createSecureContext, type SecureContext } from 'node:tls';
+import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 import { fail, ok, type Result } from '@skiff/common';
 import type { CertificateValidationConfig, CommonTlsContextConfig, DataSourceConfig, TlsCertificateConfig } from './config.ts';
 import { compileSanMatchers, type SanCheck } from './san-matcher.ts';
@@ -17,6 +17,8 @@ import type { SecretManager } from './secret-manager.ts';
 
 export interface ResolvedTlsContext {
   readonly secureContext: SecureContext;
+  /** What secureContext was made from (a tls.Server for downstream connections is built from the same). */
+  readonly options: SecureContextOptions;
   /** A trust bundle is configured: the peer's chain is verified (unless acceptUntrusted). */
   readonly verifyChain: boolean;
   readonly sanCheck: SanCheck;
@@ -86,7 +88,7 @@ export class TlsContextProvider {
     }
     const validation = mergeValidation(c.validation, dynamic);
     try {
-      const secureContext = createSecureContext({
+      const options: SecureContextOptions = {
         cert: certificate && this.#read(certificate.certificateChain),
         key: certificate && this.#read(certificate.privateKey),
         ca: validation?.trustedCa && this.#read(validation.trustedCa),
@@ -94,10 +96,12 @@ export class TlsContextProvider {
         maxVersion: c.tlsParams.maxVersion ?? 'TLSv1.3',
         ciphers: opensslCiphers(c.tlsParams.cipherSuites),
         ecdhCurve: c.tlsParams.ecdhCurves.length > 0 ? c.tlsParams.ecdhCurves.join(':') : undefined,
-      });
+      };
+      const secureContext = createSecureContext(options);
       const matchers = validation?.matchTypedSubjectAltNames ?? [];
       return ok({
         secureContext,
+        options,
         verifyChain: validation?.trustedCa !== undefined && !validation.acceptUntrusted,
         sanCheck: compileSanMatchers(matchers),
         hasSanMatchers: matchers.length > 0,

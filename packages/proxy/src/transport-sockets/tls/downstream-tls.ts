@@ -1,29 +1,37 @@
 /**
  * The downstream envoy.transport_sockets.tls socket of a filter chain
- * (DownstreamTlsContext): terminates TLS on an accepted connection with a
- * node:tls TLSSocket over it, in server mode, with the context current at
- * accept time. A client certificate is asked for when a trust bundle is
- * configured; it is verified against the bundle and the SAN matchers, and
- * required when require_client_certificate is set. ALPN: the server picks
- * from alpn_protocols among what the client offered (the TLS inspector
- * read it); no overlap means no ALPN, as in Envoy, not a failed handshake.
+ * (DownstreamTlsContext): terminates TLS on an accepted connection, after
+ * the TLS inspector chose the chain, with the context current at accept
+ * time. The handshake runs in a node:tls Server that never listens: the
+ * accepted socket is handed to it, as Node's own TLS servers take theirs,
+ * so the peer's chain is verified the standard way and HTTP/2 sessions
+ * work over the result. One such server per context (and per ALPN use):
+ * a rotated secret gets new servers; open connections keep their own.
+ *
+ * A client certificate is asked for when a trust bundle or SAN matchers
+ * are configured; it is verified against the bundle and the SAN matchers,
+ * and required with require_client_certificate. ALPN: the server picks from
+ * alpn_protocols among what the client offered (the TLS inspector read
+ * it); no overlap means no ALPN, as in Envoy, not a failed handshake.
  */
 import type { Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
+import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type { DownstreamTlsConfig } from './config.ts';
-import { TlsContextProvider } from './context-provider.ts';
+import { TlsContextProvider, type ResolvedTlsContext } from './context-provider.ts';
 import type { SecretManager } from './secret-manager.ts';
 import type { SslStats } from './stats.ts';
 
-/**
- * OpenSSL's verdict on the client's chain. tls.Server sets `authorized` from
- * exactly this call when a connection is secure; a TLSSocket made over an
- * accepted socket (as here, after the TLS inspector) never sets it.
- */
-function peerVerifyError(tls: TLSSocket): Error | null {
-  const handle = (tls as unknown as { _handle?: { verifyError?: () => Error | null } })._handle;
-  if (typeof handle?.verifyError !== 'function') return new Error('the TLS handle has no verify result');
-  return handle.verifyError();
+type OnSecure = (tls: TLSSocket) => void;
+
+interface ContextServers {
+  readonly ctx: ResolvedTlsContext;
+  withAlpn?: Server;
+  withoutAlpn?: Server;
+}
+
+/** Node keeps the accepted socket a TLSSocket was made over as `_parent`. */
+function rawSocketOf(tls: TLSSocket): Socket | undefined {
+  return (tls as unknown as { _parent?: Socket })._parent;
 }
 
 export class DownstreamTlsSocketFactory {
@@ -31,6 +39,8 @@ export class DownstreamTlsSocketFactory {
   readonly #provider: TlsContextProvider;
   readonly #stats: SslStats;
   readonly #log: ((line: string) => void) | undefined;
+  readonly #pending = new WeakMap<Socket, OnSecure>();
+  #servers: ContextServers | undefined;
 
   constructor(config: DownstreamTlsConfig, secrets: SecretManager, stats: SslStats, log?: (line: string) => void) {
     this.config = config;
@@ -44,7 +54,7 @@ export class DownstreamTlsSocketFactory {
    * once the handshake and the peer checks passed. On failure the
    * connection is closed and counted (ssl.connection_error and the reason).
    */
-  wrap(socket: Socket, offeredAlpn: readonly string[] | undefined, onSecure: (tls: TLSSocket) => void): void {
+  wrap(socket: Socket, offeredAlpn: readonly string[] | undefined, onSecure: OnSecure): void {
     const ctx = this.#provider.current();
     if (!ctx.ok) {
       this.#stats.connection_error.inc();
@@ -52,35 +62,52 @@ export class DownstreamTlsSocketFactory {
       socket.destroy();
       return;
     }
-    const c = ctx.value;
+    if (this.#servers?.ctx !== ctx.value) this.#servers = { ctx: ctx.value };
     const alpn = this.#provider.alpnProtocols;
-    const chosen = offeredAlpn === undefined ? alpn : alpn.filter((p) => offeredAlpn.includes(p));
-    const tls = new TLSSocket(socket, {
-      isServer: true,
-      secureContext: c.secureContext,
+    const useAlpn = alpn.length > 0 && (offeredAlpn === undefined || alpn.some((p) => offeredAlpn.includes(p)));
+    const servers = this.#servers;
+    const server = useAlpn ? (servers.withAlpn ??= this.#createServer(ctx.value, alpn)) : (servers.withoutAlpn ??= this.#createServer(ctx.value, []));
+    this.#pending.set(socket, onSecure);
+    server.emit('connection', socket);
+  }
+
+  #createServer(c: ResolvedTlsContext, alpn: readonly string[]): Server {
+    const server = createServer({
+      ...c.options,
       requestCert: c.verifyChain || c.hasSanMatchers || this.config.requireClientCertificate,
       rejectUnauthorized: false,
-      ALPNProtocols: chosen.length > 0 ? [...chosen] : undefined,
+      ALPNProtocols: alpn.length > 0 ? [...alpn] : undefined,
     });
-    let secure = false;
-    tls.once('secure', () => {
-      const peer = tls.getPeerCertificate();
-      const present = peer !== null && peer !== undefined && Object.keys(peer).length > 0;
-      if (!present) {
-        if (this.config.requireClientCertificate) return this.#reject(tls, 'fail_verify_no_cert');
-        this.#stats.no_certificate.inc();
-      } else {
-        if (c.verifyChain && peerVerifyError(tls) !== null) return this.#reject(tls, 'fail_verify_error');
-        if (!c.sanCheck(peer)) return this.#reject(tls, 'fail_verify_san');
-      }
-      secure = true;
-      this.#stats.handshake.inc();
-      onSecure(tls);
-    });
-    tls.on('error', () => {
-      if (!secure) this.#stats.connection_error.inc();
+    server.on('secureConnection', (tls: TLSSocket) => this.#onSecure(c, tls));
+    server.on('tlsClientError', (_err: Error, tls: TLSSocket) => {
+      this.#stats.connection_error.inc();
+      const raw = rawSocketOf(tls);
+      if (raw) this.#pending.delete(raw);
       tls.destroy();
     });
+    return server;
+  }
+
+  #onSecure(c: ResolvedTlsContext, tls: TLSSocket): void {
+    const raw = rawSocketOf(tls);
+    const onSecure = raw && this.#pending.get(raw);
+    if (raw) this.#pending.delete(raw);
+    if (!onSecure) {
+      tls.destroy();
+      return;
+    }
+    const peer = tls.getPeerCertificate();
+    const present = peer !== null && peer !== undefined && Object.keys(peer).length > 0;
+    if (!present) {
+      if (this.config.requireClientCertificate) return this.#reject(tls, 'fail_verify_no_cert');
+      this.#stats.no_certificate.inc();
+    } else {
+      if (c.verifyChain && !tls.authorized) return this.#reject(tls, 'fail_verify_error');
+      if (!c.sanCheck(peer)) return this.#reject(tls, 'fail_verify_san');
+    }
+    this.#stats.handshake.inc();
+    tls.on('error', () => tls.destroy());
+    onSecure(tls);
   }
 
   #reject(tls: TLSSocket, reason: 'fail_verify_no_cert' | 'fail_verify_error' | 'fail_verify_san'): void {

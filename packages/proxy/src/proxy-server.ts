@@ -81,7 +81,7 @@ export class ProxyServer {
       },
     };
     const httpFilters = o.httpFilters ?? createHttpFilterRegistry([...BUILTIN_HTTP_FILTERS, ...createIstioHttpFilters(istio)]);
-    this.secrets = o.secrets ?? new SecretManager();
+    this.secrets = o.secrets ?? new SecretManager({ staticSecrets: o.bootstrap.staticSecrets });
     const capture = o.localCapture && new LocalCapture({ dnsDomain: o.bootstrap.dnsDomain, ...o.localCapture }, o.log);
     this.localCapture = capture;
     this.clusters = new ClusterManager({

@@ -389,6 +389,26 @@ describe('TLS transport sockets, the TLS inspector and SDS (real sockets, real c
     }
   });
 
+  it('serves with a static bootstrap secret named without sds_config, and never asks the control plane for it', async () => {
+    const cert = await ca.issue({ dnsNames: ['a.example.com'] });
+    const buf = (x: string) => ({ kind: 'inline' as const, value: Buffer.from(x) });
+    const p = await startProxy('127.0.0.1', new SecretManager({ staticSecrets: [{ name: 'gateway-cert', tlsCertificate: { certificateChain: buf(cert.chainPem), privateKey: buf(cert.keyPem) }, validationContext: undefined }] }));
+    try {
+      await p.push({
+        clusters: [edsCluster('a')],
+        endpoints: [assignment('a', [a])],
+        routes: [route('ra', 'a')],
+        listeners: [inspectedListener('gw', [{ name: 'tls', tls: downstreamTls({ common_tls_context: { tls_certificate_sds_secret_configs: [{ name: 'gateway-cert' }] } }), route: 'ra' }])],
+      });
+      const r = await httpsGet(p.port('gw'), '/s', { servername: 'a.example.com', ca: ca.certPem });
+      assert.equal(r.status, 200);
+      assert.equal(r.peerSerial, cert.serialNumber.toUpperCase());
+      assert.equal(p.plane.subscription(TypeUrl.Secret), undefined);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('rotates an SDS secret: new connections get the new certificate while a stream in flight on the old one completes', async () => {
     const p = await startProxy('127.0.0.1', new SecretManager());
     try {

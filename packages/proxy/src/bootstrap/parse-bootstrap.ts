@@ -3,13 +3,16 @@
  * istio-agent writes to envoy-rev.json) → BootstrapConfig, or every error
  * with its field path (`node.metadata.LABELS.app: expected a string`).
  * Only what Skiff's proxy uses is read: node, admin.address,
- * dynamic_resources.ads_config (api_type and the envoy_grpc cluster) and that
- * cluster's first endpoint in static_resources.clusters.
+ * dynamic_resources.ads_config (api_type and the envoy_grpc cluster), that
+ * cluster's first endpoint in static_resources.clusters, and
+ * static_resources.secrets (certificates and trust bundles TLS contexts name
+ * without an sds_config).
  */
 import { isIP } from 'node:net';
 import type { JsonValue } from '@skiff/api/envoy/struct.ts';
 import { fail, ok, type FieldPath, type Result } from '@skiff/common';
 import { ParseErrors, WireReader, type WireObject } from '../http/route-table/wire-reader.ts';
+import { parseSecretBody } from '../transport-sockets/tls/config.ts';
 import { parseNodeId } from './node-id.ts';
 import { DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT, type AdsProtocol, type BootstrapConfig, type SocketAddressConfig } from './types.ts';
 
@@ -35,6 +38,8 @@ export function parseBootstrap(input: unknown): Result<BootstrapConfig> {
   const adminAddress = adminSocket ?? { host: DEFAULT_ADMIN_HOST, port: DEFAULT_ADMIN_PORT };
 
   const ads = parseAdsConfig(r, wire);
+  const staticResources = r.object(wire, 'static_resources', []);
+  const staticSecrets = staticResources ? r.objects(staticResources, 'secrets', ['static_resources']).map((s, i) => parseSecretBody(r, s, ['static_resources', 'secrets', i])) : [];
   if (errors.list.length > 0 || !parts?.ok || !ads) return fail(...errors.list);
   const { proxyType, ip, proxyId, dnsDomain } = parts.value;
   const namespace = typeof metadata.NAMESPACE === 'string' && metadata.NAMESPACE !== '' ? metadata.NAMESPACE : proxyId.slice(proxyId.indexOf('.') + 1);
@@ -50,6 +55,7 @@ export function parseBootstrap(input: unknown): Result<BootstrapConfig> {
     adsAddress: ads.address,
     adsProtocol: ads.protocol,
     adminAddress,
+    ...(staticSecrets.length > 0 ? { staticSecrets } : {}),
   });
 }
 

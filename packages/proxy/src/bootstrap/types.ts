@@ -8,6 +8,7 @@
  * past them trusts every field.
  */
 import type { JsonValue } from '@skiff/api/envoy/struct.ts';
+import type { SecretConfig } from '../transport-sockets/tls/config.ts';
 
 export type ProxyType = 'sidecar' | 'router';
 
@@ -41,6 +42,8 @@ export interface BootstrapConfig {
   readonly adsAddress: SocketAddressConfig;
   readonly adsProtocol: AdsProtocol;
   readonly adminAddress: SocketAddressConfig;
+  /** static_resources.secrets: what TLS contexts name without sds_config. */
+  readonly staticSecrets?: readonly SecretConfig[];
 }
 
 /** Envoy's admin port in Istio's bootstrap. */

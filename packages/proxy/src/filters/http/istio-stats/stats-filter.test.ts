@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock, seededRandom } from '@skiff/common';
+import { HeaderMap } from '../../../http/codec/header-map.ts';
 import { StatsRegistry } from '../../../stats/index.ts';
 import type { FilterFactoryContext } from '../extension.ts';
 import { FakeStream, requestHeaders } from '../test/fake-stream.ts';
@@ -67,6 +68,21 @@ describe('istio.stats on an inbound HCM', () => {
     f.onDestroy?.();
     const tags = stats.metrics().find((x) => x.stat.tagExtractedName === 'istiocustom.istio_requests_total')!.stat.tags;
     assert.deepEqual([tags.reporter, tags.source_workload, tags.destination_workload, tags.destination_service, tags.destination_service_name, tags.response_flags, tags.response_code], ['source', 'productpage-v1', 'unknown', 'example.com', 'example.com', 'NR', '404']);
+  });
+
+  it('takes grpc_response_status from the response trailers of a gRPC call', () => {
+    const stats = new StatsRegistry();
+    const statsConfig = parseIstioStatsConfig({}, []);
+    assert.ok(statsConfig.ok);
+    const st = createIstioStatsFilter({ node: CLIENT, clusterService: () => undefined }).createFactory(statsConfig.value, ctx(stats, new FakeClock(0), 'OUTBOUND'));
+    const stream = new FakeStream();
+    const f = st(stream);
+    f.decodeHeaders?.(requestHeaders([['content-type', 'application/grpc']], 'POST'), false);
+    stream.info.responseCode = 200;
+    f.encodeTrailers?.(HeaderMap.from([['grpc-status', '14'], ['grpc-message', 'unavailable']]));
+    f.onDestroy?.();
+    const tags = stats.metrics().find((x) => x.stat.tagExtractedName === 'istiocustom.istio_requests_total')!.stat.tags;
+    assert.deepEqual([tags.request_protocol, tags.response_code, tags.grpc_response_status], ['grpc', '200', '14']);
   });
 
   it('rejects an unknown reporter', () => {

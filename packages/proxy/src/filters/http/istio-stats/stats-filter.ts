@@ -11,7 +11,7 @@ import type { WireMessage } from '@skiff/api/envoy/resource-codec.ts';
 import { fail, ok, type Clock, type FieldPath, type Result } from '@skiff/common';
 import type { HeaderMap } from '../../../http/codec/header-map.ts';
 import type { HttpFilterExtension } from '../extension.ts';
-import type { HeadersStatus, HttpFilter, RequestHeaders, StreamContext } from '../filter.ts';
+import type { HeadersStatus, HttpFilter, RequestHeaders, StreamContext, TrailersStatus } from '../filter.ts';
 import { istioLabels, serviceFromClusterName, type Reporter, type ServiceRef } from './labels.ts';
 import { istioMetricsFor, type IstioMetrics } from './metrics.ts';
 import { peerStateIfAny } from './peer-state.ts';
@@ -65,6 +65,9 @@ class IstioStatsFilter implements HttpFilter {
   #done = false;
   /** Request line and header bytes, counted when the headers pass. */
   #requestHeaderBytes = 0;
+  /** grpc-status from the response trailers (a trailers-only reply has it in the headers). */
+  #grpcStatus: string | undefined;
+  #isGrpc = false;
 
   constructor(shared: Shared, stream: StreamContext) {
     this.#s = shared;
@@ -74,6 +77,13 @@ class IstioStatsFilter implements HttpFilter {
   // HttpFilter (decoder)
   decodeHeaders(request: RequestHeaders): HeadersStatus {
     this.#requestHeaderBytes = request.method.length + request.path.length + 12 + headerBytes(request.headers);
+    this.#isGrpc = (request.headers.get('content-type') ?? '').startsWith('application/grpc');
+    return 'Continue';
+  }
+
+  // HttpFilter (encoder)
+  encodeTrailers(trailers: HeaderMap): TrailersStatus {
+    this.#grpcStatus = trailers.get('grpc-status');
     return 'Continue';
   }
 
@@ -87,8 +97,7 @@ class IstioStatsFilter implements HttpFilter {
     const request = stream.routeRequest;
     const peers = peerStateIfAny(info);
     const cluster = info.upstreamClusterName;
-    const contentType = request.header('content-type') ?? '';
-    const isGrpc = contentType.startsWith('application/grpc');
+    const isGrpc = this.#isGrpc;
     const labels = istioLabels({
       reporter,
       self,
@@ -99,7 +108,7 @@ class IstioStatsFilter implements HttpFilter {
       hostHeaderFallback: !config.disableHostHeaderFallback,
       requestProtocol: isGrpc ? 'grpc' : 'http',
       responseCode: String(info.responseCode),
-      grpcStatus: isGrpc ? info.responseHeaders?.get('grpc-status') ?? '' : '',
+      grpcStatus: isGrpc ? this.#grpcStatus ?? info.responseHeaders?.get('grpc-status') ?? '' : '',
       responseFlags: info.formatResponseFlags(),
       securityPolicy: reporter === 'source' ? 'unknown' : stream.downstream.mutualTls === true ? 'mutual_tls' : 'none',
       peerPrincipal: reporter === 'source' ? undefined : stream.downstream.peerPrincipal,

@@ -96,4 +96,23 @@ describe('tcp_proxy telemetry: access log and Istio TCP metrics', () => {
     const empty = h.proxy.stats.metrics().find((m) => m.stat.tagExtractedName === 'istiocustom.istio_tcp_connections_closed_total' && m.stat.tags.response_flags === 'UH');
     assert.equal(empty?.value, 1);
   });
+
+  it('reports the bytes of an open connection every tcp_reporting_duration (5 s by default)', async () => {
+    const sent = () => h.proxy.stats.metrics().find((m) => m.stat.tagExtractedName === 'istiocustom.istio_tcp_sent_bytes_total' && m.stat.tags.destination_service_name === 'postgres')?.value ?? 0;
+    const before = sent();
+    const s = net.connect(h.port('db'), '127.0.0.1');
+    await once(s, 'connect');
+    let got = '';
+    s.setEncoding('utf8');
+    s.on('data', (c: string) => (got += c));
+    s.write('0123456789');
+    await until(() => got.length === 10, 'the echo');
+    assert.equal(sent(), before);
+    h.clock.advance(5000);
+    assert.equal(sent(), before + 10);
+    s.end();
+    await once(s, 'close');
+    await until(() => h.proxy.stats.metrics().find((m) => m.stat.tagExtractedName === 'istiocustom.istio_tcp_connections_closed_total' && m.stat.tags.destination_service_name === 'postgres')?.value === 2, 'the close');
+    assert.equal(sent(), before + 10);
+  });
 });

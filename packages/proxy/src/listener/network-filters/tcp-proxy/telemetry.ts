@@ -41,7 +41,7 @@ export function tcpTelemetryFactory(ctx: TcpTelemetryContext): TcpTelemetryFacto
     const statsWire = istioStatsConfigOf(chain, tcp);
     if (statsWire !== undefined) {
       const config = parseIstioStatsConfig(statsWire, []);
-      if (config.ok) observers.push(createIstioTcpObserver(config.value, ctx.istio, ctx.stats, trafficDirection));
+      if (config.ok) observers.push(createIstioTcpObserver(config.value, ctx.istio, ctx.stats, trafficDirection, ctx.clock));
     }
     if (observers.length === 0) return undefined;
     if (observers.length === 1) return observers[0];

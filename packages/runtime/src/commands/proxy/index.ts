@@ -19,12 +19,16 @@ export interface ProxyFlags {
   'local-capture'?: boolean;
   'app-ip'?: string;
   'port-map'?: string;
+  'status-port'?: string;
+  'readiness-port'?: string;
+  'prometheus-port'?: string;
+  'app-metrics-url'?: string;
 }
 
 export const proxyCommand: Command<ProxyFlags> = {
   name: 'proxy',
   summary: "Run Skiff's proxy (Envoy's role) as a sidecar or router, configured over xDS",
-  usage: 'skiff proxy sidecar|router (--bootstrap FILE | --ip IP --pod-name NAME --namespace NS --xds-address HOST:PORT) [--admin-port 15000] [--local-capture --app-ip IP] [--port-map PORT=HOST:PORT,...]',
+  usage: 'skiff proxy sidecar|router (--bootstrap FILE | --ip IP --pod-name NAME --namespace NS --xds-address HOST:PORT) [--admin-port 15000] [--local-capture --app-ip IP] [--port-map PORT=HOST:PORT,...] [--status-port 15020 [--app-metrics-url URL]] [--readiness-port 15021] [--prometheus-port 15090]',
   description: [
     'Connects to the control plane over ADS and serves what it sends: listeners, routes, clusters, endpoints.',
     'Admin interface on 127.0.0.1:15000 by default. Stop with Ctrl-C.',
@@ -50,6 +54,10 @@ export const proxyCommand: Command<ProxyFlags> = {
     'local-capture': { type: 'boolean', description: 'local mode: capture inbound ports on --ip, serve virtualOutbound as an HTTP proxy' },
     'app-ip': { type: 'string', valueName: 'IP', description: "the application's address (with --local-capture)" },
     'port-map': { type: 'string', valueName: 'PORT=HOST:PORT,...', description: 'bind these listener ports at other addresses' },
+    'status-port': { type: 'string', valueName: 'PORT', description: "the agent's merged Prometheus endpoint /stats/prometheus and /healthz/ready (Istio: 15020)" },
+    'readiness-port': { type: 'string', valueName: 'PORT', description: '/healthz/ready (Istio: 15021)' },
+    'prometheus-port': { type: 'string', valueName: 'PORT', description: "the proxy's own /stats/prometheus (Istio: 15090)" },
+    'app-metrics-url': { type: 'string', valueName: 'URL', description: "the application's metrics, merged into --status-port (the prometheus.io annotations)" },
   },
   run({ flags, args, io }) {
     return runProxy(args, flags, io, untilSignal());
@@ -81,7 +89,12 @@ export async function runProxy(args: readonly string[], flags: ProxyFlags, io: C
     }
     bootstrap = built.value;
   }
-  const proxy = new ProxyServer({ bootstrap, clock: systemClock, random: systemRandom, log: (line) => io.stderr.write(`proxy: ${line}\n`), ...local });
+  let quitquitquit: (reason: string) => void = () => {};
+  const quit = new Promise<string>((r) => (quitquitquit = r));
+  const proxy = new ProxyServer({
+    bootstrap, clock: systemClock, random: systemRandom, log: (line) => io.stderr.write(`proxy: ${line}\n`), ...local,
+    agent: agentOptions(flags), onQuit: () => quitquitquit('quitquitquit'),
+  });
   try {
     await proxy.start();
   } catch (err) {
@@ -89,12 +102,36 @@ export async function runProxy(args: readonly string[], flags: ProxyFlags, io: C
     await proxy.close();
     return 1;
   }
-  io.stdout.write(`proxy ${bootstrap.node.id}\n  xDS (ADS): ${bootstrap.adsAddress.host}:${bootstrap.adsAddress.port}\n  admin:     http://${bootstrap.adminAddress.host}:${bootstrap.adminAddress.port}\nPress Ctrl-C to stop.\n`);
-  const signal = await stop;
+  const admin = await proxy.admin?.listen();
+  const agent = await proxy.agent?.listen();
+  const agentHost = proxy.agent === undefined ? '' : agentOptions(flags)!.host;
+  const agentLines = [
+    agent?.merged === undefined ? '' : `  status:    http://${agentHost}:${agent.merged}/stats/prometheus\n`,
+    agent?.health === undefined ? '' : `  readiness: http://${agentHost}:${agent.health}/healthz/ready\n`,
+    agent?.stats === undefined ? '' : `  stats:     http://${agentHost}:${agent.stats}/stats/prometheus\n`,
+  ].join('');
+  io.stdout.write(`proxy ${bootstrap.node.id}\n  xDS (ADS): ${bootstrap.adsAddress.host}:${bootstrap.adsAddress.port}\n  admin:     http://${bootstrap.adminAddress.host}:${admin?.port ?? bootstrap.adminAddress.port}\n${agentLines}Press Ctrl-C to stop.\n`);
+  const signal = await Promise.race([stop, quit]);
   io.stdout.write(`${signal}: shutting down\n`);
   await proxy.close();
   io.stdout.write('proxy stopped\n');
   return 0;
+}
+
+/** --status-port / --readiness-port / --prometheus-port / --app-metrics-url → the agent ports (bound on --ip in local mode, else 0.0.0.0 as Istio). */
+export function agentOptions(flags: ProxyFlags): ProxyServerOptions['agent'] {
+  const port = (name: 'status-port' | 'readiness-port' | 'prometheus-port'): number | undefined => {
+    const v = flags[name];
+    if (v === undefined) return undefined;
+    if (!/^\d+$/.test(v) || Number(v) > 65535) throw new UsageError(`--${name}: expected a port number, got "${v}"`);
+    return Number(v);
+  };
+  const mergedPort = port('status-port');
+  const healthPort = port('readiness-port');
+  const statsPort = port('prometheus-port');
+  if (flags['app-metrics-url'] !== undefined && mergedPort === undefined) throw new UsageError('--app-metrics-url needs --status-port (where the metrics are merged)');
+  if (mergedPort === undefined && healthPort === undefined && statsPort === undefined) return undefined;
+  return { host: flags['local-capture'] ? flags.ip! : '0.0.0.0', mergedPort, healthPort, statsPort, appMetricsUrl: flags['app-metrics-url'] };
 }
 
 /** `8080=127.0.0.1:8080,8443=127.0.0.1:8443` → listener port → where to bind it. */

@@ -12,7 +12,7 @@ import { ok, type FieldPath, type Result } from '@skiff/common';
 import type { HttpFilterExtension } from '../extension.ts';
 import type { HeadersStatus, HttpFilter, RequestHeaders, ResponseHeaders, StreamContext } from '../filter.ts';
 import { peerState } from './peer-state.ts';
-import { decodePeerMetadata, encodePeerMetadata, PEER_METADATA_HEADER, PEER_METADATA_ID_HEADER, type NodeIdentity } from './workload.ts';
+import { createPeerMetadataDecoder, encodePeerMetadata, PEER_METADATA_HEADER, PEER_METADATA_ID_HEADER, type NodeIdentity, type WorkloadInfo } from './workload.ts';
 import { TypeUrl } from '@skiff/api';
 
 export interface MetadataExchangeConfig {
@@ -38,6 +38,7 @@ interface Shared {
   readonly nodeId: string;
   /** This node's header value, encoded once. */
   readonly encoded: string;
+  readonly decode: (value: string) => WorkloadInfo | undefined;
 }
 
 class MetadataExchangeFilter implements HttpFilter {
@@ -56,7 +57,7 @@ class MetadataExchangeFilter implements HttpFilter {
     if (config.downstreamDiscovery) {
       const value = h.get(PEER_METADATA_HEADER);
       if (value !== undefined) {
-        peerState(this.#stream.info).downstream = decodePeerMetadata(value);
+        peerState(this.#stream.info).downstream = this.#s.decode(value);
         h.remove(PEER_METADATA_HEADER);
         h.remove(PEER_METADATA_ID_HEADER);
       }
@@ -75,7 +76,7 @@ class MetadataExchangeFilter implements HttpFilter {
     if (config.upstreamDiscovery) {
       const value = h.get(PEER_METADATA_HEADER);
       if (value !== undefined) {
-        peerState(this.#stream.info).upstream = decodePeerMetadata(value);
+        peerState(this.#stream.info).upstream = this.#s.decode(value);
         h.remove(PEER_METADATA_HEADER);
         h.remove(PEER_METADATA_ID_HEADER);
       }
@@ -90,13 +91,14 @@ class MetadataExchangeFilter implements HttpFilter {
 
 export function createMetadataExchangeFilter(node: NodeIdentity): HttpFilterExtension<MetadataExchangeConfig> {
   const encoded = encodePeerMetadata(node);
+  const decode = createPeerMetadataDecoder();
   return {
     name: 'istio.metadata_exchange',
     typeUrl: TypeUrl.IstioPeerMetadata,
     status: 'alpha',
     parseConfig: parseMetadataExchangeConfig,
     createFactory(config) {
-      const shared: Shared = { config, nodeId: node.id, encoded };
+      const shared: Shared = { config, nodeId: node.id, encoded, decode };
       return (stream) => new MetadataExchangeFilter(shared, stream);
     },
   };

@@ -85,20 +85,26 @@ export function encodePeerMetadata(node: NodeIdentity): string {
   return Buffer.from(encodeMessage(TypeUrl.Struct, jsonToStruct(out) as unknown as WireMessage)).toString('base64');
 }
 
-/** Decoded peers by header value: a proxy talks to few peers, and each sends the same value on every request. */
-const decoded = new Map<string, WorkloadInfo | undefined>();
 const MAX_DECODED = 1024;
+
+/**
+ * A decoder with its own cache by header value (bounded): a proxy talks to
+ * few peers, and each sends the same value on every request, so a peer's
+ * Struct is decoded once.
+ */
+export function createPeerMetadataDecoder(): (value: string) => WorkloadInfo | undefined {
+  const decoded = new Map<string, WorkloadInfo | undefined>();
+  return (value) => {
+    if (decoded.has(value)) return decoded.get(value);
+    const peer = decodePeerMetadata(value);
+    if (decoded.size >= MAX_DECODED) decoded.clear();
+    decoded.set(value, peer);
+    return peer;
+  };
+}
 
 /** A peer's header value → its workload; undefined when it is not a valid encoded Struct. */
 export function decodePeerMetadata(value: string): WorkloadInfo | undefined {
-  if (decoded.has(value)) return decoded.get(value);
-  const peer = decodeUncached(value);
-  if (decoded.size >= MAX_DECODED) decoded.clear();
-  decoded.set(value, peer);
-  return peer;
-}
-
-function decodeUncached(value: string): WorkloadInfo | undefined {
   try {
     const struct = decodeMessage(TypeUrl.Struct, Buffer.from(value, 'base64')) as StructWire;
     const json = structToJson(struct);

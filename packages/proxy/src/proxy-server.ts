@@ -113,6 +113,7 @@ export class ProxyServer {
       hostStats: (cluster, address) => this.clusters.hostStats(cluster, address),
       drainListeners: (inboundOnly) => this.listeners.drainListeners(inboundOnly),
       quit: () => void this.close().then(() => o.onQuit?.()),
+      secrets: this.secrets,
     });
     const xds = this.xds;
     this.agent = o.agent && new AgentServer({ ...o.agent, stats: this.stats, clock: o.clock, readiness: { get initialized() { return xds.snapshot().initialized; } } });

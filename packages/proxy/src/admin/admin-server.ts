@@ -13,6 +13,7 @@ import { formatStatsJson, formatStatsPrometheus, formatStatsText, type StatsRegi
 import type { XdsSnapshot } from '../xds-client/types.ts';
 import type { XdsClientState } from '../xds-client/xds-client.ts';
 import { formatClustersText, type HostStatsSource } from './clusters-text.ts';
+import type { SecretManager } from '../transport-sockets/tls/secret-manager.ts';
 import { buildConfigDump } from './config-dump.ts';
 import { isLogLevel, type LogLevels } from './log-levels.ts';
 
@@ -37,6 +38,8 @@ export interface AdminServerOptions {
   readonly drainListeners?: (inboundOnly: boolean) => void;
   /** POST /quitquitquit (Envoy): the proxy shuts down after answering. */
   readonly quit?: () => void;
+  /** Static and locally provided secrets, for /config_dump's SecretsConfigDump. */
+  readonly secrets?: SecretManager;
 }
 
 export type ServerState = 'LIVE' | 'INITIALIZING';
@@ -109,7 +112,7 @@ export class AdminServer {
       case '/server_info':
         return json(res, 200, this.#serverInfo());
       case '/config_dump':
-        return json(res, 200, buildConfigDump({ bootstrap: this.#options.bootstrap, state: this.#options.xds.state(), bootedAtMs: this.#startedAtMs, includeEds: q.has('include_eds') }));
+        return json(res, 200, buildConfigDump({ bootstrap: this.#options.bootstrap, state: this.#options.xds.state(), bootedAtMs: this.#startedAtMs, includeEds: q.has('include_eds'), secrets: this.#options.secrets }));
       case '/clusters':
         return text(res, 200, formatClustersText(this.#options.xds.snapshot(), this.#options.bootstrap, this.#options.hostStats));
       case '/listeners':

@@ -68,6 +68,7 @@ describe('admin interface', () => {
       'type.googleapis.com/envoy.admin.v3.ClustersConfigDump',
       'type.googleapis.com/envoy.admin.v3.ListenersConfigDump',
       'type.googleapis.com/envoy.admin.v3.RoutesConfigDump',
+      'type.googleapis.com/envoy.admin.v3.SecretsConfigDump',
     ]);
     const clusters = dump.configs[1] as { version_info: string; static_clusters: { cluster: { name: string } }[]; dynamic_active_clusters: { version_info: string; cluster: Record<string, unknown>; last_updated: string }[] };
     assert.equal(clusters.static_clusters[0].cluster.name, 'xds-grpc');

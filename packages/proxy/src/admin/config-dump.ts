@@ -4,7 +4,8 @@
  * with `?include_eds`), each with the static part, the dynamic active and
  * warming resources (version_info, last_updated) and, where the last update
  * of a resource was rejected, its error_state (failed_configuration,
- * last_update_attempt, details) — what istioctl proxy-config reads.
+ * last_update_attempt, details) — what istioctl proxy-config reads — and
+ * the secrets (SecretsConfigDump, private keys redacted).
  */
 import { TypeUrl } from '@skiff/api';
 import type { WireMessage } from '@skiff/api/envoy/resource-codec.ts';
@@ -12,6 +13,8 @@ import { toEnvoyBootstrap, type BootstrapConfig } from '../bootstrap/index.ts';
 import type { FailedResource, ResourceCache } from '../xds-client/resource-cache.ts';
 import type { XdsClientState } from '../xds-client/xds-client.ts';
 import type { ResourceEntry } from '../xds-client/types.ts';
+import { buildSecretsConfigDump } from '../transport-sockets/tls/secrets-config-dump.ts';
+import type { SecretManager } from '../transport-sockets/tls/secret-manager.ts';
 
 const ADMIN = 'type.googleapis.com/envoy.admin.v3.';
 
@@ -20,6 +23,8 @@ export interface ConfigDumpInput {
   readonly state: XdsClientState;
   readonly bootedAtMs: number;
   readonly includeEds: boolean;
+  /** Static and locally provided secrets (SDS ones come from the xDS state). */
+  readonly secrets?: SecretManager;
 }
 
 export function buildConfigDump(input: ConfigDumpInput): { configs: Record<string, unknown>[] } {
@@ -60,6 +65,7 @@ export function buildConfigDump(input: ConfigDumpInput): { configs: Record<strin
       dynamic_route_configs: [...state.routes.entries.values()].map((e) => dynamic(e, 'route_config', TypeUrl.RouteConfiguration)),
     },
   ];
+  configs.push(buildSecretsConfigDump(state.secrets.entries, input.secrets, time, input.bootedAtMs));
   if (input.includeEds) {
     configs.push({
       '@type': `${ADMIN}EndpointsConfigDump`,

@@ -32,6 +32,8 @@ export interface SecretProvider {
   secret(name: string): SecretConfig | undefined;
   /** Called after any of its secrets changed (rotation, new root). Returns the unsubscribe function. */
   onChange(listener: () => void): () => void;
+  /** The names it serves, for /config_dump. */
+  names?(): readonly string[];
 }
 
 /** A SecretProvider holding values set by hand (tests, and a simple base for the agent). */
@@ -49,6 +51,10 @@ export class StaticSecretProvider implements SecretProvider {
 
   secret(name: string): SecretConfig | undefined {
     return this.#secrets.get(name);
+  }
+
+  names(): readonly string[] {
+    return [...this.#secrets.keys()];
   }
 
   set(secret: SecretConfig): void {
@@ -102,6 +108,16 @@ export class SecretManager {
     for (const p of this.#providers) if (p.serves(ref.name)) return p.secret(ref.name);
     if (ref.source === 'static') return this.#static.get(ref.name);
     return this.#sds.get(ref.name)?.config;
+  }
+
+  /** For /config_dump: the bootstrap's static secrets. */
+  staticSecrets(): readonly SecretConfig[] {
+    return [...this.#static.values()];
+  }
+
+  /** For /config_dump: what the local providers serve (undefined while a name has no value yet). */
+  localSecrets(): readonly { readonly name: string; readonly secret: SecretConfig | undefined }[] {
+    return this.#providers.flatMap((p) => (p.names?.() ?? []).map((name) => ({ name, secret: p.secret(name) })));
   }
 
   /** The xDS snapshot's secrets; a changed entry bumps the generation. */

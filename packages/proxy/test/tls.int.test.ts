@@ -409,6 +409,24 @@ describe('TLS transport sockets, the TLS inspector and SDS (real sockets, real c
     }
   });
 
+  it("answers 503 UF with Envoy's 'Secret is not supplied by SDS' while no agent serves the workload certificate", async () => {
+    const p = await startProxy('127.0.0.1', new SecretManager());
+    try {
+      await p.push({
+        clusters: [edsCluster('reviews', { transport_socket: upstreamTls({ common_tls_context: { tls_certificate_sds_secret_configs: [sds('default')], validation_context_sds_secret_config: sds('ROOTCA') } }) })],
+        endpoints: [assignment('reviews', [a])],
+        routes: [route('out', 'reviews')],
+        listeners: [listener('outbound', 'out')],
+      });
+      const r = await get(p.port('outbound'), '/');
+      assert.equal(r.status, 503);
+      assert.equal(r.body, 'upstream connect error or disconnect/reset before headers. reset reason: connection failure, transport failure reason: TLS error: Secret is not supplied by SDS');
+      assert.equal(a.seen.filter((x) => x.path === '/').length, 0, 'nothing reached the upstream');
+    } finally {
+      await p.close();
+    }
+  });
+
   it('rotates an SDS secret: new connections get the new certificate while a stream in flight on the old one completes', async () => {
     const p = await startProxy('127.0.0.1', new SecretManager());
     try {

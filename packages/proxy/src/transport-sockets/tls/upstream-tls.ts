@@ -9,7 +9,7 @@
  * handshake is a connect failure whose transport failure reason is
  * Envoy's `TLS_error:|…:TLS_error_end` text.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, Socket } from 'node:net';
 import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { UpstreamTlsConfig } from './config.ts';
 import { TlsContextProvider } from './context-provider.ts';
@@ -35,6 +35,9 @@ export const RAW_BUFFER_SOCKET: UpstreamTransportSocket = {
   failureReason: () => undefined,
 };
 
+/** Envoy's SslSocket failure reason when its context has no certificate yet. */
+const SECRET_NOT_SUPPLIED = 'TLS error: Secret is not supplied by SDS';
+
 /** BoringSSL's text for a peer that reset the connection mid-handshake. */
 const CONNECTION_RESET = 'TLS_error:|33554536:system library:OPENSSL_internal:Connection reset by peer:TLS_error_end';
 
@@ -59,9 +62,9 @@ export class UpstreamTlsSocketFactory implements UpstreamTransportSocket {
   connect(host: string, port: number): Socket {
     const ctx = this.#provider.current();
     if (!ctx.ok) {
-      // No secret yet (or an unreadable one): fail this connection like a handshake failure.
-      const socket = netConnect({ host, port });
-      this.#failures.set(socket, `TLS_error:|${ctx.errors.join('; ')}:TLS_error_end`);
+      // No secret yet (SDS or the agent has not answered): Envoy's SslSocket fails the connection with this text.
+      const socket = new Socket();
+      this.#failures.set(socket, SECRET_NOT_SUPPLIED);
       this.#stats.connection_error.inc();
       process.nextTick(() => socket.destroy(new Error(ctx.errors.join('; '))));
       return socket;
@@ -77,17 +80,21 @@ export class UpstreamTlsSocketFactory implements UpstreamTransportSocket {
       rejectUnauthorized: c.verifyChain || c.hasSanMatchers,
       checkServerIdentity: (_host: string, cert: PeerCertificate) => (c.sanCheck(cert) ? undefined : new SanMismatchError('verify cert failed: SAN matcher')),
     });
+    let tcpConnected = false;
     let ready = false;
+    socket.once('connect', () => {
+      tcpConnected = true;
+    });
     socket.once('secureConnect', () => {
       ready = true;
       this.#stats.handshake.inc();
     });
     socket.on('error', (err: Error & { code?: string }) => {
-      if (ready) return;
+      // Refused, unreachable, timed out: a plain connect failure, no transport reason.
+      if (ready || !tcpConnected) return;
       this.#stats.connection_error.inc();
       if (err instanceof SanMismatchError) this.#stats.fail_verify_san.inc();
-      else if (!err.code?.startsWith('ERR_SSL_') && err.code !== 'ECONNREFUSED' && err.code !== 'ECONNRESET') this.#stats.fail_verify_error.inc();
-      if (err.code === 'ECONNREFUSED') return; // a plain connect failure, no transport reason
+      else if (!err.code?.startsWith('ERR_SSL_') && err.code !== 'ECONNRESET') this.#stats.fail_verify_error.inc();
       this.#failures.set(socket, err.code === 'ECONNRESET' ? CONNECTION_RESET : tlsFailureReason(err));
     });
     return socket;

@@ -85,9 +85,9 @@ interface Proxy {
   close(): Promise<void>;
 }
 
-async function startProxy(ip: string, secrets: SecretManager): Promise<Proxy> {
+async function startProxy(ip: string, secrets: SecretManager, adsProtocol: 'sotw' | 'delta' = 'sotw'): Promise<Proxy> {
   const plane = await FakeControlPlane.start();
-  const bootstrap = buildBootstrap({ proxyType: 'sidecar', ip, podName: `pod-${ip}`, namespace: 'default', xdsAddress: plane.address });
+  const bootstrap = buildBootstrap({ proxyType: 'sidecar', ip, podName: `pod-${ip}`, namespace: 'default', xdsAddress: plane.address, adsProtocol });
   if (!bootstrap.ok) throw new Error(bootstrap.errors.join());
   const proxy = new ProxyServer({ bootstrap: bootstrap.value, clock: new FakeClock(Date.UTC(2025, 0, 1)) as Clock, random: seededRandom(3), admin: false, secrets });
   await proxy.start();
@@ -457,32 +457,34 @@ describe('TLS transport sockets, the TLS inspector and SDS (real sockets, real c
     }
   });
 
-  it('keeps a listener warming until its SDS secret arrives, and NACKs a Secret without a payload', async () => {
-    const p = await startProxy('127.0.0.1', new SecretManager());
-    try {
-      p.plane.setResources(TypeUrl.Cluster, [edsCluster('a')]);
-      p.plane.setResources(TypeUrl.ClusterLoadAssignment, [assignment('a', [a])]);
-      p.plane.setResources(TypeUrl.RouteConfiguration, [route('ra', 'a')]);
-      p.plane.setResources(TypeUrl.Listener, [inspectedListener('gw', [{ name: 'tls', tls: downstreamTls({ common_tls_context: { tls_certificate_sds_secret_configs: [sds('kubernetes://late')] } }), route: 'ra' }])]);
-      await until(() => p.proxy.xds.snapshot().warmingListeners.has('gw'), 'the listener to warm');
-      await until(() => p.plane.subscription(TypeUrl.Secret)?.names.includes('kubernetes://late') === true, 'the secret to be requested');
-      assert.equal(p.proxy.xds.snapshot().listeners.has('gw'), false);
+  for (const protocol of ['sotw', 'delta'] as const) {
+    it(`keeps a listener warming until its SDS secret arrives, and NACKs a Secret without a payload (${protocol})`, async () => {
+      const p = await startProxy('127.0.0.1', new SecretManager(), protocol);
+      try {
+        p.plane.setResources(TypeUrl.Cluster, [edsCluster('a')]);
+        p.plane.setResources(TypeUrl.ClusterLoadAssignment, [assignment('a', [a])]);
+        p.plane.setResources(TypeUrl.RouteConfiguration, [route('ra', 'a')]);
+        p.plane.setResources(TypeUrl.Listener, [inspectedListener('gw', [{ name: 'tls', tls: downstreamTls({ common_tls_context: { tls_certificate_sds_secret_configs: [sds('kubernetes://late')] } }), route: 'ra' }])]);
+        await until(() => p.proxy.xds.snapshot().warmingListeners.has('gw'), 'the listener to warm');
+        await until(() => p.plane.subscription(TypeUrl.Secret)?.names.includes('kubernetes://late') === true, 'the secret to be requested');
+        assert.equal(p.proxy.xds.snapshot().listeners.has('gw'), false);
 
-      const bad = p.plane.setResources(TypeUrl.Secret, [{ name: 'kubernetes://late' }]);
-      const nack = await p.plane.waitForNack(TypeUrl.Secret, bad);
-      assert.equal(nack.message, 'kubernetes://late: type: value is required');
-      assert.equal(p.proxy.xds.snapshot().listeners.has('gw'), false, 'still warming after the NACK');
+        const bad = p.plane.setResources(TypeUrl.Secret, [{ name: 'kubernetes://late' }]);
+        const nack = await p.plane.waitForNack(TypeUrl.Secret, bad);
+        assert.equal(nack.message, 'kubernetes://late: type: value is required');
+        assert.equal(p.proxy.xds.snapshot().listeners.has('gw'), false, 'still warming after the NACK');
 
-      const cert = await ca.issue({ dnsNames: ['a.example.com'] });
-      p.plane.setResources(TypeUrl.Secret, [certSecret('kubernetes://late', cert)]);
-      await until(() => p.proxy.xds.snapshot().listeners.has('gw'), 'the listener to go active');
-      await p.proxy.listeners.settled();
-      const r = await httpsGet(p.port('gw'), '/x', { servername: 'a.example.com', ca: ca.certPem });
-      assert.equal(r.status, 200);
-    } finally {
-      await p.close();
-    }
-  });
+        const cert = await ca.issue({ dnsNames: ['a.example.com'] });
+        p.plane.setResources(TypeUrl.Secret, [certSecret('kubernetes://late', cert)]);
+        await until(() => p.proxy.xds.snapshot().listeners.has('gw'), 'the listener to go active');
+        await p.proxy.listeners.settled();
+        const r = await httpsGet(p.port('gw'), '/x', { servername: 'a.example.com', ca: ca.certPem });
+        assert.equal(r.status, 200);
+      } finally {
+        await p.close();
+      }
+    });
+  }
 
   it('NACKs a listener whose DownstreamTlsContext has no certificate, with the field path', async () => {
     const p = await startProxy('127.0.0.1', new SecretManager());

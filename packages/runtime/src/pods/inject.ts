@@ -11,6 +11,10 @@ import type { kube } from '@skiff/api';
 export const SIDECAR_CONTAINER = 'istio-proxy';
 export const PROXY_IMAGE = 'docker.io/istio/proxyv2';
 export const PROXY_ADMIN_PORT = 15000;
+/** Istio's agent ports: merged metrics (15020), readiness /healthz/ready (15021), Envoy's Prometheus stats (15090). */
+export const PROXY_STATUS_PORT = 15020;
+export const PROXY_READINESS_PORT = 15021;
+export const PROXY_PROMETHEUS_PORT = 15090;
 const INJECT = 'sidecar.istio.io/inject';
 
 export function injectionWanted(pod: kube.Pod, namespaceLabels: Readonly<Record<string, string>>): boolean {
@@ -45,8 +49,9 @@ function sidecarContainer(): kube.Container {
     name: SIDECAR_CONTAINER,
     image: PROXY_IMAGE,
     args: ['proxy', 'sidecar'],
-    ports: [{ containerPort: 15090, protocol: 'TCP', name: 'http-envoy-prom' }],
-    readinessProbe: { httpGet: { path: '/ready', port: PROXY_ADMIN_PORT }, initialDelaySeconds: 0, periodSeconds: 1, failureThreshold: 30, timeoutSeconds: 3 },
+    ports: [{ containerPort: PROXY_PROMETHEUS_PORT, protocol: 'TCP', name: 'http-envoy-prom' }],
+    // Istio's injected probe is initialDelay 1s, period 2s; polled every second here so pods turn Ready sooner.
+    readinessProbe: { httpGet: { path: '/healthz/ready', port: PROXY_READINESS_PORT }, initialDelaySeconds: 0, periodSeconds: 1, failureThreshold: 30, timeoutSeconds: 3 },
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } },
   };
 }

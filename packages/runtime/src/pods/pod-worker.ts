@@ -12,7 +12,7 @@ import type { Clock } from '@skiff/common';
 import { envoyBootstrapFromFlags } from '@skiff/proxy/bootstrap/index.ts';
 import { resolveContainer, type BuiltinImages, type ImageResolution } from '../images/resolve.ts';
 import { ContainerRunner, type BackoffOptions } from './container-runner.ts';
-import { PROXY_ADMIN_PORT, PROXY_IMAGE, SIDECAR_CONTAINER } from './inject.ts';
+import { PROXY_ADMIN_PORT, PROXY_IMAGE, PROXY_PROMETHEUS_PORT, PROXY_READINESS_PORT, PROXY_STATUS_PORT, SIDECAR_CONTAINER } from './inject.ts';
 import { containerEnv, expand, type PodAddressing } from './pod-env.ts';
 
 export interface PodWorkerOptions {
@@ -63,7 +63,7 @@ export class PodWorker {
         container,
         resolution,
         spec: { env, cwd: container.workingDir || process.cwd(), logFile: containerLogFile(o.logsDir, ns, name, container.name ?? '') },
-        probeTarget: { host: isSidecar ? o.addressing.podIp : o.addressing.appIp, ports: isSidecar ? [{ containerPort: PROXY_ADMIN_PORT }] : container.ports ?? [], env, cwd: process.cwd() },
+        probeTarget: { host: isSidecar ? o.addressing.podIp : o.addressing.appIp, ports: isSidecar ? [{ containerPort: PROXY_ADMIN_PORT }, { containerPort: PROXY_READINESS_PORT }] : container.ports ?? [], env, cwd: process.cwd() },
         clock: o.clock,
         backoff: o.backoff,
         onChange: () => this.#changed(),
@@ -156,7 +156,10 @@ export class PodWorker {
     });
     writeFileSync(file, `${JSON.stringify(bootstrap, null, 2)}\n`);
     const [node, skiff] = this.#o.skiff;
-    const capture = this.#o.localCapture ? ['--ip', this.#o.addressing.podIp, '--local-capture', '--app-ip', this.#o.addressing.appIp] : [];
+    const capture = this.#o.localCapture
+      ? ['--ip', this.#o.addressing.podIp, '--local-capture', '--app-ip', this.#o.addressing.appIp,
+        '--status-port', String(PROXY_STATUS_PORT), '--readiness-port', String(PROXY_READINESS_PORT), '--prometheus-port', String(PROXY_PROMETHEUS_PORT)]
+      : [];
     return { ok: true, value: { command: node, args: [skiff, 'proxy', 'sidecar', '--bootstrap', file, ...capture] } };
   }
 }

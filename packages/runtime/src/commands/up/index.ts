@@ -153,7 +153,10 @@ async function deployDemo(client: ClusterClient, info: ClusterInfo, io: CommandI
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  await gatewayAnswers(info.ingress.http, '/users', deadline);
+  const answer = await gatewayAnswers(info.ingress.http, '/users', deadline);
+  if (answer.status !== 200) {
+    io.stderr.write(`warning: the pods are ready but the ingress gateway does not serve /users yet (last answer: ${answer.status === 0 ? 'no connection' : `${answer.status} ${answer.body.trim()}`})\n`);
+  }
   const [host, port] = [info.ingress.http.split(':')[0], info.ingress.http.split(':')[1]];
   const base = host === '127.0.0.1' ? `http://localhost:${port}` : `http://${info.ingress.http}`;
   io.stdout.write([
@@ -184,20 +187,22 @@ async function unrunnablePods(client: ClusterClient): Promise<string[]> {
   return [...byReason].map(([reason, pods]) => `${pods.length} pod${pods.length === 1 ? '' : 's'} cannot start (${pods.join(', ')}): ${reason}`);
 }
 
-/** Waits until the ingress gateway routes `path` (its listener bound and its clusters warm), or the deadline. */
-async function gatewayAnswers(address: string, path: string, deadline: number): Promise<void> {
+/** Waits until the ingress gateway routes `path` (its listener bound and its clusters warm), or the deadline; returns the last answer. */
+async function gatewayAnswers(address: string, path: string, deadline: number): Promise<{ status: number; body: string }> {
   const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
+  let last = { status: 0, body: '' };
   while (Date.now() < deadline) {
-    const status = await new Promise<number>((resolve) => {
+    last = await new Promise<{ status: number; body: string }>((resolve) => {
       const req = request({ host, port, path, agent: false, timeout: 2000 }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
+        let body = '';
+        res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       });
       req.on('timeout', () => req.destroy());
-      req.on('error', () => resolve(0));
+      req.on('error', () => resolve({ status: 0, body: '' }));
       req.end();
     });
-    if (status !== 0 && status !== 503 && status !== 404) return;
+    if (last.status === 200) return last;
     await new Promise((r) => setTimeout(r, 250));
   }
+  return last;
 }

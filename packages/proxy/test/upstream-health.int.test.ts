@@ -111,3 +111,48 @@ describe('outlier detection and active health checks through the proxy', () => {
     assert.equal(stat('cluster.hc.health_check.healthy'), 2);
   });
 });
+
+describe('outlier detection for tcp_proxy connections', () => {
+  it('ejects a host whose connections fail (connect failures count as 503 without the split) and sends every connection to the other', async () => {
+    const { createServer, connect } = await import('node:net');
+    const { TypeUrl } = await import('@skiff/api');
+    const live = createServer((s) => s.end('live\n'));
+    live.listen(0, '127.0.0.1');
+    await once(live, 'listening');
+    const dead = createServer();
+    dead.listen(0, '127.0.0.1');
+    await once(dead, 'listening');
+    const deadPort = (dead.address() as { port: number }).port;
+    dead.close(); // nothing listens there any more: connection refused
+    const h = await startHarness();
+    try {
+      await h.push({
+        clusters: [edsCluster('tcp', { outlier_detection: { consecutive_5xx: { value: 2 }, max_ejection_percent: { value: 50 } } })],
+        endpoints: [assignment('tcp', [{ host: '127.0.0.1', port: (live.address() as { port: number }).port }, { host: '127.0.0.1', port: deadPort }])],
+        listeners: [{
+          name: 'tcp',
+          address: { socket_address: { address: '127.0.0.1', port_value: 0 } },
+          filter_chains: [{ filters: [{ name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': TypeUrl.TcpProxy, stat_prefix: 'tcp', cluster: 'tcp' } }] }],
+        }],
+      });
+      const port = h.port('tcp');
+      const once1 = () => new Promise<string>((resolve) => {
+        const c = connect(port, '127.0.0.1');
+        let text = '';
+        c.on('data', (d) => (text += d));
+        c.on('error', () => {});
+        c.on('close', () => resolve(text));
+      });
+      const results: string[] = [];
+      for (let i = 0; i < 12; i++) results.push(await once1());
+      const failed = results.filter((t) => t === '').length;
+      assert.equal(failed, 2, `two refused connections eject the dead host: ${JSON.stringify(results)}`);
+      assert.deepEqual(results.slice(-6), Array(6).fill('live\n'));
+      assert.equal(h.proxy.stats.metrics().find((m) => m.stat.name === 'cluster.tcp.outlier_detection.ejections_enforced_consecutive_5xx')?.value, 1);
+      assert.equal(h.proxy.clusters.hostStats('tcp', `127.0.0.1:${deadPort}`).activeHealthFlags, '/failed_outlier_check');
+    } finally {
+      await h.close();
+      live.close();
+    }
+  });
+});

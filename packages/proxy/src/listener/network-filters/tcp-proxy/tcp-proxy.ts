@@ -99,12 +99,17 @@ export class TcpProxy {
     };
     const connectTimer = new LazyTimer(this.#deps.clock, () => {
       cluster.stats.upstream_cx_connect_fail.inc();
+      cluster.outlier?.putResult(host, 'local_origin_timeout');
       record?.responseFlags.push('UF');
       close();
     });
     connectTimer.arm(cluster.config.connectTimeoutMs);
+    let connected = false;
     upstream.once('connect', () => {
+      connected = true;
       connectTimer.stop();
+      // Envoy's tcp_proxy: a connection is the whole transaction for outlier detection.
+      cluster.outlier?.putResult(host, 'local_origin_connect_success_final');
       touch();
       downstream.on('data', touch);
       upstream.on('data', touch);
@@ -120,8 +125,10 @@ export class TcpProxy {
     });
     upstream.on('error', () => {
       connectTimer.stop();
-      if (upstream.connecting) {
+      // Node has cleared `connecting` by the time a refused connect reports its error.
+      if (!connected) {
         cluster.stats.upstream_cx_connect_fail.inc();
+        cluster.outlier?.putResult(host, 'local_origin_connect_failed');
         record?.responseFlags.push('UF');
       }
       close();

@@ -106,6 +106,8 @@ export class ClusterManager implements ClusterLookup {
     let activeHealthFlags = '';
     if (host.hasFlag(HealthFlag.FAILED_ACTIVE_HC)) activeHealthFlags += '/failed_active_hc';
     if (host.hasFlag(HealthFlag.FAILED_OUTLIER_CHECK)) activeHealthFlags += '/failed_outlier_check';
+    if (host.hasFlag(HealthFlag.PENDING_ACTIVE_HC)) activeHealthFlags += '/pending_active_hc';
+    if (host.hasFlag(HealthFlag.ACTIVE_HC_TIMEOUT)) activeHealthFlags += '/active_hc_timeout';
     return {
       ...host.stats, cx_active: host.pool?.connectionCount ?? 0, cx_total: host.pool?.stats.upstream_cx_total ?? 0, activeHealthFlags,
       successRate: host.outlier.successRate, localOriginSuccessRate: host.outlier.localOriginSuccessRate,

@@ -16,6 +16,10 @@ export const HealthFlag = {
   FAILED_EDS_HEALTH: 4,
   DEGRADED_EDS_HEALTH: 8,
   EDS_STATUS_DRAINING: 16,
+  /** Added with active health checking on and not checked yet (shown, not a failure by itself). */
+  PENDING_ACTIVE_HC: 32,
+  /** The last active health check timed out (shown beside FAILED_ACTIVE_HC). */
+  ACTIVE_HC_TIMEOUT: 64,
 } as const;
 
 const UNHEALTHY = HealthFlag.FAILED_ACTIVE_HC | HealthFlag.FAILED_OUTLIER_CHECK | HealthFlag.FAILED_EDS_HEALTH | HealthFlag.EDS_STATUS_DRAINING;
@@ -118,6 +122,8 @@ export class Host {
     if (this.hasFlag(HealthFlag.FAILED_OUTLIER_CHECK)) out += '/failed_outlier_check';
     if (this.hasFlag(HealthFlag.FAILED_EDS_HEALTH)) out += '/failed_eds_health';
     if (this.hasFlag(HealthFlag.DEGRADED_EDS_HEALTH)) out += '/degraded_eds_health';
+    if (this.hasFlag(HealthFlag.PENDING_ACTIVE_HC)) out += '/pending_active_hc';
+    if (this.hasFlag(HealthFlag.ACTIVE_HC_TIMEOUT)) out += '/active_hc_timeout';
     if (this.hasFlag(HealthFlag.EDS_STATUS_DRAINING)) out += '/eds_status_draining';
     return out;
   }

@@ -76,8 +76,9 @@ describe('HTTP health checks on the injected clock', () => {
     const srv = await httpServer(() => 200);
     const t = setup(config({ http_health_check: { path: '/healthz' } }), srv.port);
     t.checker.setHosts([t.host]);
-    assert.equal(t.host.formatHealthFlags(), '/failed_active_hc');
+    assert.equal(t.host.formatHealthFlags(), '/failed_active_hc/pending_active_hc');
     await until(() => t.stat('success') === 1);
+    assert.equal(t.host.formatHealthFlags(), 'healthy');
     assert.equal(t.host.healthy, true);
     assert.equal(t.changes(), 1);
     assert.match(srv.heads[0], /^GET \/healthz HTTP\/1\.1\r\nhost: reviews\r\nuser-agent: Envoy\/HC/);
@@ -143,6 +144,7 @@ describe('HTTP health checks on the injected clock', () => {
     t.clock.advance(1);
     assert.equal(t.stat('network_failure'), 1);
     assert.equal(t.host.hasFlag(HealthFlag.FAILED_ACTIVE_HC), true);
+    assert.equal(t.host.formatHealthFlags(), '/failed_active_hc/active_hc_timeout');
     await until(() => srv.sockets.size === 0);
     t.checker.close();
     await close(srv.server, srv.sockets);

@@ -78,7 +78,7 @@ export class HealthChecker {
     }
     for (const host of hosts) {
       if (this.#sessions.has(host)) continue;
-      host.setFlag(HealthFlag.FAILED_ACTIVE_HC);
+      host.setFlag(HealthFlag.FAILED_ACTIVE_HC | HealthFlag.PENDING_ACTIVE_HC);
       const session = new Session(this, host);
       this.#sessions.set(host, session);
       session.start();
@@ -294,6 +294,7 @@ class Session {
     if (!this.#finishAttempt()) return;
     const host = this.#host;
     this.#checker.counters.success.inc();
+    host.clearFlag(HealthFlag.PENDING_ACTIVE_HC | HealthFlag.ACTIVE_HC_TIMEOUT);
     this.#numUnhealthy = 0;
     let transition: Transition = 'unchanged';
     if (host.hasFlag(HealthFlag.FAILED_ACTIVE_HC)) {
@@ -315,6 +316,9 @@ class Session {
     const counters = this.#checker.counters;
     counters.failure.inc();
     if (type !== 'active') counters.network_failure.inc();
+    host.clearFlag(HealthFlag.PENDING_ACTIVE_HC);
+    if (type === 'network_timeout') host.setFlag(HealthFlag.ACTIVE_HC_TIMEOUT);
+    else host.clearFlag(HealthFlag.ACTIVE_HC_TIMEOUT);
     this.#numHealthy = 0;
     let transition: Transition = 'unchanged';
     if (!host.hasFlag(HealthFlag.FAILED_ACTIVE_HC)) {

@@ -20,6 +20,8 @@ export interface HttpHealthCheckConfig {
   readonly path: string;
   /** Half-open ranges [start, end). */
   readonly expectedStatuses: readonly (readonly [number, number])[];
+  /** Statuses that fail a check like a network failure (counted towards unhealthy_threshold) instead of at once. */
+  readonly retriableStatuses: readonly (readonly [number, number])[];
   readonly requestHeadersToAdd: readonly (readonly [string, string])[];
 }
 
@@ -92,8 +94,8 @@ function parseOne(r: WireReader, hc: WireObject, at: FieldPath): HealthCheckConf
     const path = r.string(http, 'path', hAt) ?? '';
     if (path === '') r.errors.add([...hAt, 'path'], 'value length must be at least 1 characters');
     if (/[\x00-\x20\x7f]/.test(path)) r.errors.add([...hAt, 'path'], 'value does not match regex pattern "^[^\\x00\\n\\r]*$"');
-    const expected = r.objects(http, 'expected_statuses', hAt).map((range, i): readonly [number, number] => {
-      const rAt = [...hAt, 'expected_statuses', i];
+    const ranges = (key: string) => r.objects(http, key, hAt).map((range, i): readonly [number, number] => {
+      const rAt = [...hAt, key, i];
       const start = r.number(range, 'start', rAt) ?? 0;
       const end = r.number(range, 'end', rAt) ?? 0;
       if (start < 100 || start >= 600) r.errors.add([...rAt, 'start'], 'value must be inside range [100, 600)');
@@ -101,11 +103,12 @@ function parseOne(r: WireReader, hc: WireObject, at: FieldPath): HealthCheckConf
       if (end <= start) r.errors.add(rAt, `Invalid http expected status range: expecting start < end, but found start=${start} and end=${end}`);
       return [start, end];
     });
+    const expected = ranges('expected_statuses');
     const headers = r.objects(http, 'request_headers_to_add', hAt).map((o, i): readonly [string, string] => {
       const h = r.object(o, 'header', [...hAt, 'request_headers_to_add', i]) ?? {};
       return [r.string(h, 'key', [...hAt, 'request_headers_to_add', i, 'header']) ?? '', r.string(h, 'value', [...hAt, 'request_headers_to_add', i, 'header']) ?? ''];
     });
-    checker = { kind: 'http', host: r.string(http, 'host', hAt) ?? '', path, expectedStatuses: expected.length > 0 ? expected : [[200, 201]], requestHeadersToAdd: headers };
+    checker = { kind: 'http', host: r.string(http, 'host', hAt) ?? '', path, expectedStatuses: expected.length > 0 ? expected : [[200, 201]], retriableStatuses: ranges('retriable_statuses'), requestHeadersToAdd: headers };
   } else if (tcp) {
     const tAt = [...at, 'tcp_health_check'];
     const send = r.object(tcp, 'send', tAt);

@@ -120,6 +120,23 @@ describe('HTTP health checks on the injected clock', () => {
     await close(srv.server, srv.sockets);
   });
 
+  it('counts a status in retriable_statuses towards unhealthy_threshold instead of ejecting at once', async () => {
+    let status = 200;
+    const srv = await httpServer(() => status);
+    const t = setup(config({ http_health_check: { path: '/', retriable_statuses: [{ start: '503', end: '504' }] } }), srv.port);
+    t.checker.setHosts([t.host]);
+    await until(() => t.stat('success') === 1);
+    status = 503;
+    for (let i = 1; i <= 3; i++) {
+      t.clock.advance(5000);
+      await until(() => t.stat('failure') === i);
+      assert.equal(t.host.healthy, i < 3, `after ${i} retriable failures (unhealthy_threshold 3)`);
+    }
+    assert.equal(t.stat('network_failure'), 0);
+    t.checker.close();
+    await close(srv.server, srv.sockets);
+  });
+
   it('needs unhealthy_threshold network failures (connection refused) to eject', async () => {
     const srv = await httpServer(() => 200);
     const t = setup(config({ http_health_check: { path: '/' } }), srv.port);

@@ -9,7 +9,8 @@
  * - success: the unhealthy count resets; an unhealthy host becomes healthy
  *   after healthy_threshold consecutive successes;
  * - an HTTP status outside expected_statuses (an "active" failure) makes a
- *   healthy host unhealthy at once, as Envoy does;
+ *   healthy host unhealthy at once, as Envoy does, unless it is one of
+ *   retriable_statuses (then it counts towards unhealthy_threshold);
  * - a network failure (connect error, reset, close before the answer,
  *   timeout) counts towards unhealthy_threshold.
  * The next check follows Envoy's interval choice: no_traffic_interval while
@@ -30,7 +31,8 @@ import type { HealthCheckConfig, HttpHealthCheckConfig, TcpHealthCheckConfig } f
 export const HEALTH_CHECK_COUNTERS = ['attempt', 'success', 'failure', 'network_failure', 'passive_failure', 'verify_cluster'] as const;
 type HcCounters = Readonly<Record<(typeof HEALTH_CHECK_COUNTERS)[number], Counter>>;
 
-export type HealthCheckFailureType = 'active' | 'network' | 'network_timeout';
+/** `retriable`: an HTTP status in retriable_statuses, counted towards unhealthy_threshold like a network failure. */
+export type HealthCheckFailureType = 'active' | 'retriable' | 'network' | 'network_timeout';
 
 export interface HealthCheckerOptions {
   readonly config: HealthCheckConfig;
@@ -227,11 +229,11 @@ class Session {
     if (this.#socket !== socket || !this.#inFlight) return;
     const status = this.#headStatus;
     const c = this.#config.checker as HttpHealthCheckConfig;
-    const ok = c.expectedStatuses.some(([start, end]) => status >= start && status < end);
+    const inRanges = (ranges: HttpHealthCheckConfig['expectedStatuses']) => ranges.some(([start, end]) => status >= start && status < end);
     if (!this.#headKeepAlive || !this.#config.reuseConnection) this.#closeSocket();
     this.#parser = null;
-    if (ok) this.#succeed();
-    else this.#fail('active');
+    if (inRanges(c.expectedStatuses)) this.#succeed();
+    else this.#fail(inRanges(c.retriableStatuses) ? 'retriable' : 'active');
   }
 
   #sendTcp(c: TcpHealthCheckConfig): void {
@@ -315,7 +317,7 @@ class Session {
     const host = this.#host;
     const counters = this.#checker.counters;
     counters.failure.inc();
-    if (type !== 'active') counters.network_failure.inc();
+    if (type === 'network' || type === 'network_timeout') counters.network_failure.inc();
     host.clearFlag(HealthFlag.PENDING_ACTIVE_HC);
     if (type === 'network_timeout') host.setFlag(HealthFlag.ACTIVE_HC_TIMEOUT);
     else host.clearFlag(HealthFlag.ACTIVE_HC_TIMEOUT);

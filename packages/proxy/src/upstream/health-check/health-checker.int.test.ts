@@ -120,6 +120,27 @@ describe('HTTP health checks on the injected clock', () => {
     await close(srv.server, srv.sockets);
   });
 
+  it('accepts a response whose body ends when the host closes (no content-length)', async () => {
+    const sockets = new Set<Socket>();
+    const server = createServer((s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.once('data', () => s.end('HTTP/1.0 200 OK\r\n\r\nall good'));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const t = setup(config({ http_health_check: { path: '/' }, unhealthy_threshold: { value: 1 } }), (server.address() as { port: number }).port);
+    t.checker.setHosts([t.host]);
+    await until(() => t.stat('success') + t.stat('failure') === 1);
+    assert.equal(t.stat('success'), 1);
+    assert.equal(t.host.healthy, true);
+    t.clock.advance(5000); // the next check opens a new connection
+    await until(() => t.stat('success') + t.stat('failure') === 2);
+    assert.equal(t.stat('success'), 2);
+    t.checker.close();
+    await close(server, sockets);
+  });
+
   it('counts a status in retriable_statuses towards unhealthy_threshold instead of ejecting at once', async () => {
     let status = 200;
     const srv = await httpServer(() => status);

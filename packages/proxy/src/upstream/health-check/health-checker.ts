@@ -188,6 +188,10 @@ class Session {
     socket.on('error', () => this.#onSocketGone(socket));
     socket.on('close', () => this.#onSocketGone(socket));
     socket.on('data', (chunk: Buffer) => this.#onData(socket, chunk));
+    // A response delimited by the close (HTTP/1.0 style, no length) is complete when the host closes.
+    socket.on('end', () => {
+      if (this.#socket === socket) this.#parser?.finish();
+    });
     const checker = this.#config.checker;
     if (checker.kind === 'tcp' && checker.receive.length === 0) {
       // Connect-only (or send-only) check: connected means healthy.

@@ -25,7 +25,7 @@ export function httpAccessLogContext(stream: LoggedHttpStream, nowMs: number): A
     responseFlags: info.formatResponseFlags(),
     responseCodeDetails: info.responseCodeDetails,
     connectionTerminationDetails: '',
-    upstreamTransportFailureReason: '',
+    upstreamTransportFailureReason: info.upstreamTransportFailureReason,
     bytesReceived: info.bytesReceived,
     bytesSent: info.bytesSent,
     upstreamHost: host === null ? '' : host.key,

@@ -34,6 +34,8 @@ export class StreamInfo {
   bytesSent = 0;
   /** The response headers as sent downstream (access log %RESP(...)%). */
   responseHeaders: HeaderMap | null = null;
+  /** Why the upstream transport failed (a TLS handshake error), Envoy's %UPSTREAM_TRANSPORT_FAILURE_REASON%. */
+  upstreamTransportFailureReason = '';
 
   constructor(startMs: number) {
     this.startMs = startMs;

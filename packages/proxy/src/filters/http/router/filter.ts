@@ -427,6 +427,7 @@ export class Router implements HttpFilter, LbRequestContext {
   /** A failure before response headers: retry if the policy says so, else Envoy's local reply. */
   #failAttempt(attempt: UpstreamAttempt, failure: AttemptFailure, resetReason?: string, transportFailureReason?: string): void {
     const cluster = this.#cluster!;
+    if (transportFailureReason !== undefined) this.#stream.info.upstreamTransportFailureReason = transportFailureReason;
     // Local-origin failures: apart with split_external_local_origin_errors, else as 503/504 (Envoy's router).
     cluster.outlier?.putResult(attempt.host, failure === 'per-try-timeout' ? 'local_origin_timeout' : 'local_origin_connect_failed');
     this.#cleanupAttempt(attempt, true);

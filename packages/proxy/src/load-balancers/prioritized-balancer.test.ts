@@ -9,6 +9,7 @@ import { PrioritySet } from '../upstream/priority-set.ts';
 import { parseCluster } from '../xds-client/index.ts';
 import { createLoadBalancerRegistry } from './index.ts';
 import { priorityLoads } from './prioritized-balancer.ts';
+import { DEFAULT_MAGLEV, maglev } from './maglev/index.ts';
 import { ringHash, DEFAULT_RING_HASH } from './ring-hash/index.ts';
 import { roundRobin } from './round-robin/index.ts';
 import type { LbContext, LoadBalancer } from './types.ts';
@@ -97,11 +98,30 @@ describe('locality weighted balancing', () => {
     assert.equal(s.bUnhealthy, undefined);
   });
 
-  it('is ignored without locality_weighted_lb_config and by ring hash', () => {
+  it('is ignored without locality_weighted_lb_config', () => {
     const a = hosts(3, { zone: 'a', localityWeight: 1 });
     const b = hosts(1, { zone: 'b', localityWeight: 3 });
     near(share(roundRobin.create(new PrioritySet([...a, ...b]), {}, ctx()), { a, b }).a, 0.75);
-    near(share(ringHash.create(new PrioritySet([...a, ...b]), DEFAULT_RING_HASH, ctx({ localityWeightedLb: true })), { a, b }).a, 0.75, 0.06);
+    near(share(ringHash.create(new PrioritySet([...a, ...b]), DEFAULT_RING_HASH, ctx()), { a, b }).a, 0.75, 0.06);
+  });
+
+  it('weighs ring hash and maglev entries by locality share × host share (common_lb_config or the typed policy field)', () => {
+    const a = hosts(3, { zone: 'a', localityWeight: 1 });
+    const b = hosts(1, { zone: 'b', localityWeight: 3 });
+    const c = hosts(2, { zone: 'c' }); // no weight: no entries
+    const set = () => new PrioritySet([...a, ...b, ...c]);
+    for (const lb of [
+      ringHash.create(set(), DEFAULT_RING_HASH, ctx({ localityWeightedLb: true })),
+      ringHash.create(set(), { ...DEFAULT_RING_HASH, localityWeighted: true }, ctx()),
+      maglev.create(set(), { ...DEFAULT_MAGLEV, localityWeighted: true }, ctx()),
+    ]) {
+      const s = share(lb, { a, b, c });
+      near(s.a, 0.25, 0.05);
+      near(s.b, 0.75, 0.05);
+      assert.equal(s.c, undefined);
+    }
+    const parsed = ringHash.parseConfig({ locality_weighted_lb_config: {} }, []);
+    assert.equal(parsed.ok && parsed.value.localityWeighted, true);
   });
 
   it('comes from the ClusterLoadAssignment: LocalityLbEndpoints weights with common_lb_config.locality_weighted_lb_config', () => {

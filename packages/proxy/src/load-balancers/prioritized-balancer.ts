@@ -17,11 +17,15 @@ import type { HostSet, PrioritySet } from '../upstream/priority-set.ts';
 import type { HostPicker, LbContext, LbRequestContext, LoadBalancer } from './types.ts';
 
 export interface PickTable<T> {
-  build(hosts: readonly Host[]): T;
+  /** `weights`, when given, replace the hosts' own weights (locality weighting for hashing balancers). */
+  build(hosts: readonly Host[], weights?: readonly number[]): T;
   /** `hash` is the request hash, or a random 32-bit value when the request has none. */
   pick(table: T, hash: number, hosts: readonly Host[]): Host | null;
-  /** Hashing balancers (ring hash, maglev) ignore locality weights, as Envoy's do. */
-  readonly ignoresLocalityWeights?: boolean;
+  /**
+   * Hashing balancers (ring hash, maglev) weigh localities inside their one table, as Envoy's
+   * ThreadAwareLoadBalancer does: host weight × its locality's share, instead of a locality pick first.
+   */
+  readonly localityWeightsAsHostWeights?: boolean;
 }
 
 interface LocalityState<T> {
@@ -107,6 +111,29 @@ function computeLoads(sets: readonly HostSet[], threshold: number): { loads: num
     }
   }
   return { loads, degradedLoads, panic };
+}
+
+/**
+ * Envoy's normalizeWeights for hashing balancers: each host weighs its
+ * locality's share of the priority's locality weights times its share of
+ * its locality's host weights; hosts of unweighted localities drop out.
+ */
+function normalizedWeights(s: HostSet, hosts: readonly Host[]): { hosts: Host[]; weights: number[] } {
+  const localityWeight = new Map<string, number>();
+  for (const h of s.hosts) localityWeight.set(localityKey(h), h.localityWeight ?? 0);
+  const total = [...localityWeight.values()].reduce((a, b) => a + b, 0);
+  const hostWeightSum = new Map<string, number>();
+  for (const h of hosts) hostWeightSum.set(localityKey(h), (hostWeightSum.get(localityKey(h)) ?? 0) + h.weight);
+  const out: { hosts: Host[]; weights: number[] } = { hosts: [], weights: [] };
+  if (total === 0) return out;
+  for (const h of hosts) {
+    const key = localityKey(h);
+    const w = ((localityWeight.get(key) ?? 0) / total) * (h.weight / (hostWeightSum.get(key) ?? 1));
+    if (w <= 0) continue;
+    out.hosts.push(h);
+    out.weights.push(w);
+  }
+  return out;
 }
 
 function localityKey(h: Host): string {
@@ -195,15 +222,18 @@ export class PrioritizedBalancer<T> implements LoadBalancer {
   #build(): HostPicker {
     const sets = this.#prioritySet.hostSets;
     const { loads, degradedLoads, panic } = computeLoads(sets, this.#ctx.healthyPanicThresholdPercent);
-    const byLocality = this.#ctx.localityWeightedLb === true && this.#table.ignoresLocalityWeights !== true;
+    const weighted = this.#ctx.localityWeightedLb === true;
+    const inTable = this.#table.localityWeightsAsHostWeights === true;
     const states = sets.map((s, i): PriorityState<T> => {
-      const hosts = panic[i] ? s.hosts : s.healthyHosts;
+      let hosts = panic[i] ? s.hosts : s.healthyHosts;
       // In panic every host is used and locality weights do not apply (Envoy's hostSourceToUse).
-      const localities = byLocality && !panic[i] ? this.#localities(s) : null;
+      const localities = weighted && !inTable && !panic[i] ? this.#localities(s) : null;
+      let weights: number[] | undefined;
+      if (weighted && inTable && !panic[i]) ({ hosts, weights } = normalizedWeights(s, hosts));
       let sum = 0;
       return {
         hosts,
-        table: this.#table.build(hosts),
+        table: this.#table.build(hosts, weights),
         panic: panic[i],
         degraded: { hosts: s.degradedHosts, table: this.#table.build(s.degradedHosts) },
         localities: localities?.map((l) => ({ hosts: l.hosts, table: this.#table.build(l.hosts) })) ?? null,

@@ -17,6 +17,8 @@ import type { LoadBalancerExtension } from '../types.ts';
 
 export interface MaglevConfig {
   readonly tableSize: number;
+  /** The typed policy's locality_weighted_lb_config (the legacy form sets common_lb_config's). */
+  readonly localityWeighted?: boolean;
 }
 export const DEFAULT_MAGLEV: MaglevConfig = { tableSize: 65537 };
 
@@ -28,13 +30,13 @@ function isPrime(n: number): boolean {
 
 function maglevTable(config: MaglevConfig): PickTable<(Host | undefined)[]> {
   return {
-    // Envoy's hashing balancers do not weigh localities.
-    ignoresLocalityWeights: true,
-    build(hosts) {
+    localityWeightsAsHostWeights: true,
+    build(hosts, weights) {
       const size = config.tableSize;
       const table: (Host | undefined)[] = new Array(size);
       if (hosts.length === 0) return table;
-      const maxWeight = hosts.reduce((m, h) => Math.max(m, h.weight), 0);
+      const weightOf = (i: number) => weights?.[i] ?? hosts[i].weight;
+      const maxWeight = hosts.reduce((m, _h, i) => Math.max(m, weightOf(i)), 0);
       const offset = hosts.map((h) => hash32(h.key, 0x9747b28c) % size);
       const skip = hosts.map((h) => (hash32(h.key, 0x5bd1e995) % (size - 1)) + 1);
       const next = hosts.map(() => 0);
@@ -42,7 +44,7 @@ function maglevTable(config: MaglevConfig): PickTable<(Host | undefined)[]> {
       let filled = 0;
       while (filled < size) {
         for (let i = 0; i < hosts.length && filled < size; i++) {
-          credit[i] += hosts[i].weight / maxWeight;
+          credit[i] += weightOf(i) / maxWeight;
           while (credit[i] >= 1 && filled < size) {
             credit[i] -= 1;
             let slot = (offset[i] + next[i] * skip[i]) % size;
@@ -70,7 +72,8 @@ export const maglev: LoadBalancerExtension<MaglevConfig> = {
     const tableSize = uint64Value(r, msg, 'table_size', at) ?? DEFAULT_MAGLEV.tableSize;
     if (!isPrime(tableSize)) r.errors.add([...at, 'table_size'], `The table size of maglev must be prime number`);
     if (tableSize > 5000011) r.errors.add([...at, 'table_size'], 'value must be less than or equal to 5000011');
-    return r.errors.list.length > 0 ? fail(...r.errors.list) : ok({ tableSize });
+    const localityWeighted = r.object(msg, 'locality_weighted_lb_config', at) !== undefined;
+    return r.errors.list.length > 0 ? fail(...r.errors.list) : ok({ tableSize, ...(localityWeighted ? { localityWeighted } : {}) });
   },
-  create: (hosts, config, ctx) => new PrioritizedBalancer(hosts, maglevTable(config), ctx),
+  create: (hosts, config, ctx) => new PrioritizedBalancer(hosts, maglevTable(config), config.localityWeighted ? { ...ctx, localityWeightedLb: true } : ctx),
 };

@@ -17,6 +17,8 @@ import type { LoadBalancerExtension } from '../types.ts';
 export interface RingHashConfig {
   readonly minimumRingSize: number;
   readonly maximumRingSize: number;
+  /** The typed policy's locality_weighted_lb_config (the legacy form sets common_lb_config's). */
+  readonly localityWeighted?: boolean;
 }
 export const DEFAULT_RING_HASH: RingHashConfig = { minimumRingSize: 1024, maximumRingSize: 8 * 1024 * 1024 };
 
@@ -27,16 +29,16 @@ interface Ring {
 
 function ringTable(config: RingHashConfig): PickTable<Ring> {
   return {
-    // Envoy's hashing balancers do not weigh localities.
-    ignoresLocalityWeights: true,
-    build(hosts) {
+    localityWeightsAsHostWeights: true,
+    build(hosts, weights) {
       if (hosts.length === 0) return { hashes: new Uint32Array(0), hosts: [] };
-      const total = hosts.reduce((s, h) => s + h.weight, 0);
-      const min = hosts.reduce((m, h) => Math.min(m, h.weight / total), 1);
+      const weightOf = (h: Host, i: number) => weights?.[i] ?? h.weight;
+      const total = hosts.reduce((s, h, i) => s + weightOf(h, i), 0);
+      const min = hosts.reduce((m, h, i) => Math.min(m, weightOf(h, i) / total), 1);
       const scale = Math.min(Math.ceil(min * config.minimumRingSize) / min, config.maximumRingSize);
       const entries: { hash: number; host: Host }[] = [];
-      for (const host of hosts) {
-        const count = Math.max(1, Math.floor((scale * host.weight) / total));
+      for (const [i, host] of hosts.entries()) {
+        const count = Math.max(1, Math.floor((scale * weightOf(host, i)) / total));
         for (let i = 0; i < count; i++) entries.push({ hash: hash32(`${host.key}_${i}`), host });
       }
       entries.sort((a, b) => a.hash - b.hash);
@@ -68,7 +70,8 @@ export const ringHash: LoadBalancerExtension<RingHashConfig> = {
     if (minimumRingSize > maximumRingSize) r.errors.add([...at, 'minimum_ring_size'], `ring hash: minimum_ring_size (${minimumRingSize}) > maximum_ring_size (${maximumRingSize})`);
     const fn = msg.hash_function;
     if (fn !== undefined && fn !== 'XX_HASH' && fn !== 'DEFAULT_HASH' && fn !== 0) r.errors.add([...at, 'hash_function'], `hash function ${String(fn)} is not supported`);
-    return r.errors.list.length > 0 ? fail(...r.errors.list) : ok({ minimumRingSize, maximumRingSize });
+    const localityWeighted = r.object(msg, 'locality_weighted_lb_config', at) !== undefined;
+    return r.errors.list.length > 0 ? fail(...r.errors.list) : ok({ minimumRingSize, maximumRingSize, ...(localityWeighted ? { localityWeighted } : {}) });
   },
-  create: (hosts, config, ctx) => new PrioritizedBalancer(hosts, ringTable(config), ctx),
+  create: (hosts, config, ctx) => new PrioritizedBalancer(hosts, ringTable(config), config.localityWeighted ? { ...ctx, localityWeightedLb: true } : ctx),
 };

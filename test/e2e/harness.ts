@@ -4,7 +4,7 @@
  * run at once. Every process started here is stopped by its own pid.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,6 +43,20 @@ export async function until<T>(what: string, fn: () => T | undefined | Promise<T
     if (i > tries) throw new Error(`gave up waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Processes (Linux /proc) whose environment gives them a pod IP in 127.<octet>/16: the cluster's containers and sidecars. */
+export function podProcesses(octet: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').some((v) => v.startsWith(`POD_IP=127.${octet}.`))) out.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return out;
 }
 
 export class TestCluster {

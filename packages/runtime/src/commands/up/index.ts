@@ -153,7 +153,8 @@ async function deployDemo(client: ClusterClient, info: ClusterInfo, io: CommandI
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  const answer = await gatewayAnswers(info.ingress.http, '/users', deadline);
+  // The gateway's clusters may warm for up to Envoy's 15 s initial fetch timeout; past 30 s, waiting longer will not help.
+  const answer = await gatewayAnswers(info.ingress.http, '/users', Math.min(deadline, Date.now() + 30_000));
   if (answer.status !== 200) {
     io.stderr.write(`warning: the pods are ready but the ingress gateway does not serve /users yet (last answer: ${answer.status === 0 ? 'no connection' : `${answer.status} ${answer.body.trim()}`})\n`);
   }

@@ -85,6 +85,8 @@ export function resourceEntryBytes(r: EncodedResource): Uint8Array {
   return bytes;
 }
 
+let scratch: Buffer = Buffer.allocUnsafeSlow(64 * 1024);
+
 /** A DiscoveryResponse whose resources are already framed; grpc-js serializes it through withPackedResponses. */
 export class PackedDiscoveryResponse {
   readonly version_info: string;
@@ -106,8 +108,18 @@ export class PackedDiscoveryResponse {
     return this.#chunksLength + stringFieldLength(this.version_info) + stringFieldLength(this.type_url) + stringFieldLength(this.nonce);
   }
 
+  /**
+   * The serialized message, written into a scratch buffer shared by every
+   * call: grpc-js copies it into its own frame before serialize returns
+   * (ServerInterceptingCall.serializeMessage), so the bytes are only
+   * borrowed. Allocating a fresh buffer per response (megabytes for a
+   * large mesh's CDS) would double the external memory churn that drives
+   * V8's full garbage collections.
+   */
   serialize(): Buffer {
-    const buf = Buffer.allocUnsafe(this.byteLength);
+    const length = this.byteLength;
+    if (scratch.byteLength < length) scratch = Buffer.allocUnsafeSlow(Math.max(length, scratch.byteLength * 2));
+    const buf = scratch.subarray(0, length);
     let at = writeStringField(buf, 0, VERSION_INFO, this.version_info);
     for (const chunk of this.#chunks) {
       buf.set(chunk, at);

@@ -161,7 +161,7 @@ async function deployDemo(client: ClusterClient, info: ClusterInfo, io: CommandI
   const [host, port] = [info.ingress.http.split(':')[0], info.ingress.http.split(':')[1]];
   const base = host === '127.0.0.1' ? `http://localhost:${port}` : `http://${info.ingress.http}`;
   io.stdout.write([
-    'The demo is ready. Next steps:',
+    answer.status === 200 ? 'The demo is ready. Next steps:' : 'Next steps (once the gateway serves /users):',
     `  curl ${base}/users        # user-service: 90% v1, 10% v2 (the canary)`,
     `  curl ${base}/products     # product-service`,
     `  curl ${base}/orders       # order-service`,

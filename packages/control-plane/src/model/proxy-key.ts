@@ -8,12 +8,17 @@
  *
  * What is kept:
  *   - type and namespace, always;
- *   - labels: all of them for gateways (Gateway selectors), and for a
- *     sidecar whenever some config could select on them: a Sidecar or
- *     DestinationRule with a workloadSelector in its namespace, a
- *     VirtualService match with sourceLabels, or a localityLbSetting with
- *     failoverPriority anywhere (its label names are arbitrary). Otherwise
- *     only the locality labels (locality load balancing reads them);
+ *   - labels: all of them for gateways (Gateway selectors) and, for
+ *     sidecars, wherever any label may matter: a VirtualService match with
+ *     sourceLabels or a localityLbSetting with failoverPriority anywhere
+ *     (their label names are arbitrary). Otherwise a sidecar keeps the
+ *     locality labels (locality load balancing reads them) and, of the
+ *     workloadSelectors of Sidecars and DestinationRules in its namespace,
+ *     the pairs of those that select it. A selector then matches the
+ *     reduced labels exactly when it matches the proxy's (its pairs are
+ *     either all among the selected ones' pairs, hence the proxy's, or it
+ *     did not match), so proxies the same selectors pick share a key, as
+ *     Istio shares a SidecarScope among the proxies one Sidecar selects;
  *   - IP addresses: only their family (`['::']` for an IPv6-only proxy,
  *     `[]` otherwise), which is all a DNS cluster's lookup family reads.
  * Per-proxy parts (inbound clusters and listeners, which depend on the
@@ -23,6 +28,7 @@ import type { DestinationRule, LocalityLoadBalancerSetting, Sidecar, TrafficPoli
 import type { MeshSettings } from '../registry/mesh-settings.ts';
 import { LOCALITY_LABEL, REGION_LABEL, SUBZONE_LABEL, ZONE_LABEL } from '../registry/locality.ts';
 import { cacheSlot, type PushCache } from './push-cache.ts';
+import { selectorMatches } from '../registry/labels.ts';
 import type { Proxy } from './proxy.ts';
 
 export interface ProxyKey {
@@ -34,8 +40,8 @@ export interface ProxyKey {
 
 /** What decides, per namespace, whether a sidecar's labels are kept. */
 export interface ProxyKeyInputs {
-  /** Namespaces with a Sidecar or DestinationRule that has a workloadSelector. */
-  readonly selectingNamespaces: ReadonlySet<string>;
+  /** Namespace → the workloadSelectors of its Sidecars and DestinationRules. */
+  readonly selectingNamespaces: ReadonlyMap<string, readonly Readonly<Record<string, string>>[]>;
   /** Some VirtualService matches on sourceLabels, or some localityLbSetting has failoverPriority. */
   readonly labelsMatterEverywhere: boolean;
 }
@@ -50,9 +56,15 @@ export function proxyKeyInputs(config: {
   virtualServices: readonly VirtualService[];
   mesh: MeshSettings;
 }): ProxyKeyInputs {
-  const selectingNamespaces = new Set<string>();
-  for (const s of config.sidecars) if (s.spec?.workloadSelector) selectingNamespaces.add(s.metadata.namespace ?? '');
-  for (const d of config.destinationRules) if (d.spec?.workloadSelector) selectingNamespaces.add(d.metadata.namespace ?? '');
+  const selectingNamespaces = new Map<string, Readonly<Record<string, string>>[]>();
+  const selects = (namespace: string, selector: Readonly<Record<string, string>> | undefined) => {
+    if (!selector) return;
+    let list = selectingNamespaces.get(namespace);
+    if (!list) selectingNamespaces.set(namespace, (list = []));
+    list.push(selector);
+  };
+  for (const s of config.sidecars) selects(s.metadata.namespace ?? '', s.spec?.workloadSelector?.labels);
+  for (const d of config.destinationRules) selects(d.metadata.namespace ?? '', d.spec?.workloadSelector?.matchLabels);
   const sourceLabels = config.virtualServices.some((vs) =>
     [...(vs.spec?.http ?? []), ...(vs.spec?.tcp ?? []), ...(vs.spec?.tls ?? [])].some((r) => (r.match ?? []).some((m) => m.sourceLabels !== undefined)));
   const failoverPriority = hasFailoverPriority(config.mesh.localityLbSetting)
@@ -63,11 +75,14 @@ export function proxyKeyInputs(config: {
 const PROXY_KEY = cacheSlot<ProxyKey, ProxyKey>('proxy keys', (key) => ({ ...key }));
 
 export function reduceProxy<P>(proxy: ProxyKey, inputs: ProxyKeyInputs, cache: PushCache<P>): ProxyKey {
-  const keepAll = proxy.type === 'router' || inputs.labelsMatterEverywhere || inputs.selectingNamespaces.has(proxy.namespace);
+  const keepAll = proxy.type === 'router' || inputs.labelsMatterEverywhere;
   let labels: Record<string, string> = proxy.labels;
   if (!keepAll) {
     labels = {};
     for (const name of LOCALITY_LABELS) if (proxy.labels[name] !== undefined) labels[name] = proxy.labels[name];
+    for (const selector of inputs.selectingNamespaces.get(proxy.namespace) ?? []) {
+      if (selectorMatches(selector, proxy.labels)) Object.assign(labels, selector);
+    }
   }
   const ipv6Only = proxy.ipAddresses.length > 0 && proxy.ipAddresses.every((ip) => ip.includes(':'));
   return cache.getOrBuild(PROXY_KEY, {

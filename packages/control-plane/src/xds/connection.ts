@@ -83,7 +83,7 @@ export class Connection<Res = unknown> {
         this.#waiting = true;
         this.#budget.wait(() => {
           if (this.#closed) return true;
-          if (!this.#budget.tryAcquire(this.#queue[0].bytes)) return false;
+          if (!this.#budget.tryAcquire(this.#queue[0].bytes, true)) return false;
           this.#waiting = false;
           this.#writeHead();
           this.#pump();

@@ -24,8 +24,13 @@ export class WriteBudget {
     return this.#inFlight;
   }
 
-  /** Takes `bytes` if they fit (or if nothing is in flight); false means wait() and try again. */
-  tryAcquire(bytes: number): boolean {
+  /**
+   * Takes `bytes` if they fit (or if nothing is in flight) and nobody is
+   * waiting ahead (`waited`: the caller is the waiter being woken); false
+   * means wait() and try again.
+   */
+  tryAcquire(bytes: number, waited = false): boolean {
+    if (!waited && this.#waiters.length > 0) return false;
     if (this.#inFlight > 0 && this.#inFlight + bytes > this.limitBytes) return false;
     this.#inFlight += bytes;
     return true;

@@ -162,8 +162,11 @@ describe('hostile downstream input (real sockets through the proxy)', () => {
     assert.equal(up.seen.some((s) => s.path === '/admin'), false);
   });
 
-  it('keeps serving on the same listener after all that', async () => {
+  it('keeps serving on the same listener after all that, and counts each rejection in downstream_cx_protocol_error', async () => {
     assert.equal((await get(port, '/after')).status, 200);
+    // 1 oversized + 4 invalid characters + 2 bad chunked + 4 smuggling attempts on the default listener.
+    assert.equal(h.proxy.stats.counter('http.default.downstream_cx_protocol_error').value, 11);
+    assert.equal(h.proxy.stats.counter('http.small.downstream_cx_protocol_error').value, 2);
   });
 
   it('closes a slowloris client with 408 after request_headers_timeout, on the injected clock', async () => {
@@ -173,6 +176,7 @@ describe('hostile downstream input (real sockets through the proxy)', () => {
     assert.equal(status(s.text), 408);
     const waited = h.clock.now() - start;
     assert.ok(waited >= 10_000 && waited < 12_000, `closed after ${waited} ms of fake time`);
+    assert.equal(h.proxy.stats.counter('http.slow.downstream_rq_header_timeout').value, 1);
   });
 
   it('ends a request whose body stalls after stream_idle_timeout with 408 "stream timeout"', async () => {
@@ -180,6 +184,7 @@ describe('hostile downstream input (real sockets through the proxy)', () => {
     await drive(h.clock, s.whenClosed, 1000, 60);
     assert.equal(status(s.text), 408);
     assert.equal(body(s.text), 'stream timeout');
+    assert.equal(h.proxy.stats.counter('http.slow.downstream_rq_idle_timeout').value, 1);
   });
 
   it('closes an idle keep-alive connection after idle_timeout', async () => {
@@ -188,6 +193,7 @@ describe('hostile downstream input (real sockets through the proxy)', () => {
     const start = h.clock.now();
     await drive(h.clock, s.whenClosed, 5000, 30);
     assert.ok(h.clock.now() - start >= 60_000);
+    assert.ok(h.proxy.stats.counter('http.slow.downstream_cx_idle_timeout').value >= 1);
   });
 });
 

@@ -40,7 +40,14 @@ export interface ServerConnectionOptions {
   readonly streamIdleTimeoutMs?: number;
   /** Called once per request, synchronously from the parser. */
   readonly onRequest: (stream: ServerStream) => void;
+  /** The connection was answered and closed for a protocol error (Envoy's downstream_cx_protocol_error). */
+  readonly onProtocolError?: (error: CodecError) => void;
+  /** A timeout ended the connection or its request in progress (Envoy's downstream_*_timeout counters). */
+  readonly onTimeout?: (kind: DownstreamTimeout) => void;
 }
+
+/** Which timeout fired: idle_timeout, request_headers_timeout, request_timeout, stream_idle_timeout. */
+export type DownstreamTimeout = 'connection_idle' | 'request_headers' | 'request' | 'stream_idle';
 
 /** Where a request body goes once the consumer is ready for it. */
 export interface RequestBodySink {
@@ -77,7 +84,10 @@ export class ServerConnection implements ParserHandler<RequestHead> {
     this.#options = options;
     this.#limits = options.limits ?? DEFAULT_CODEC_LIMITS;
     this.#parser = Http1Parser.forRequests(this, this.#limits);
-    this.#idleTimer = new LazyTimer(options.clock, () => this.close());
+    this.#idleTimer = new LazyTimer(options.clock, () => {
+      options.onTimeout?.('connection_idle');
+      this.close();
+    });
     this.#requestTimer = new LazyTimer(options.clock, () => this.#onRequestTimeout());
     this.#streamIdleTimer = new LazyTimer(options.clock, () => this.#onStreamIdleTimeout());
     socket.setNoDelay(true);
@@ -148,9 +158,13 @@ export class ServerConnection implements ParserHandler<RequestHead> {
   #onRequestTimeout(): void {
     const stream = this.#stream;
     if (stream === null) {
-      if (this.#awaitingHead) this.#replyAndClose({ status: 408, body: '', details: 'request_header_timeout' });
+      if (this.#awaitingHead) {
+        this.#options.onTimeout?.('request_headers');
+        this.#replyAndClose({ status: 408, body: '', details: 'request_header_timeout' });
+      }
       return;
     }
+    this.#options.onTimeout?.('request');
     if (stream.responseStarted) {
       this.destroy('request_timeout');
       return;
@@ -162,6 +176,7 @@ export class ServerConnection implements ParserHandler<RequestHead> {
   #onStreamIdleTimeout(): void {
     const stream = this.#stream;
     if (stream === null) return;
+    this.#options.onTimeout?.('stream_idle');
     if (stream.responseStarted) {
       this.destroy('request_timeout');
       return;
@@ -209,6 +224,7 @@ export class ServerConnection implements ParserHandler<RequestHead> {
   }
 
   onError(error: CodecError): void {
+    this.#options.onProtocolError?.(error);
     const stream = this.#stream;
     if (stream !== null && stream.responseStarted) {
       this.destroy('protocol_error');

@@ -11,7 +11,7 @@
 import type { Socket } from 'node:net';
 import type { Clock, Random } from '@skiff/common';
 import { AccessLogs, httpAccessLogContext, parseAccessLogs, type SinkLookup } from '../../../access-log/index.ts';
-import { ServerConnection } from '../../../http/codec/server-connection.ts';
+import { ServerConnection, type DownstreamTimeout } from '../../../http/codec/server-connection.ts';
 import type { DownstreamStream } from '../../../http/downstream-stream.ts';
 import { selectCodec } from '../../../http/http2/codec-select.ts';
 import { startHttp2, type DownstreamConnection } from '../../../http/http2/downstream.ts';
@@ -53,6 +53,14 @@ function isInternal(address: string): boolean {
   const a = address.startsWith('::ffff:') ? address.slice(7) : address;
   return a.startsWith('10.') || a.startsWith('192.168.') || a.startsWith('127.') || a === '::1' || /^172\.(1[6-9]|2\d|3[01])\./.test(a) || a.startsWith('169.254.') || a.startsWith('fd');
 }
+
+/** Envoy's counter for each downstream timeout. */
+const TIMEOUT_COUNTERS = {
+  connection_idle: 'downstream_cx_idle_timeout',
+  request_headers: 'downstream_rq_header_timeout',
+  request: 'downstream_rq_timeout',
+  stream_idle: 'downstream_rq_idle_timeout',
+} as const satisfies Record<DownstreamTimeout, string>;
 
 export class HttpConnectionManager implements FilterManagerHost {
   readonly config: HttpConnectionManagerConfig;
@@ -119,6 +127,8 @@ export class HttpConnectionManager implements FilterManagerHost {
         conn = new ServerConnection(socket, {
           clock: this.#deps.clock, idleTimeoutMs: s.idleTimeoutMs, requestHeadersTimeoutMs: s.requestHeadersTimeoutMs,
           requestTimeoutMs: s.requestTimeoutMs, streamIdleTimeoutMs: s.streamIdleTimeoutMs, limits: s.limits, onRequest,
+          onProtocolError: () => stats.counters.downstream_cx_protocol_error.inc(),
+          onTimeout: (kind) => stats.counters[TIMEOUT_COUNTERS[kind]].inc(),
         });
         socket.resume();
       }

@@ -3,7 +3,9 @@
  * client's snapshot, whose clusters are already warm (an EDS cluster is
  * active only once its endpoints arrived), creates a Cluster per active
  * cluster, feeds it EDS updates, rebuilds it when its config changes and
- * drains the old one, and removes clusters CDS no longer lists. The router
+ * drains the old one (a new version with active health checks first warms
+ * through its initial round of checks while the old one keeps serving), and
+ * removes clusters CDS no longer lists. The router
  * looks clusters up by name per request; validateCluster is the hook the
  * xDS client calls so that bad circuit breakers, outlier detection or LB
  * policies NACK the CDS response.
@@ -49,6 +51,7 @@ export class ClusterManager implements ClusterLookup {
   readonly #o: ClusterManagerOptions;
   readonly #stats: StatsRegistry;
   readonly #clusters = new Map<string, { entry: ResourceEntry<ClusterConfig>; cluster: Cluster }>();
+  readonly #warming = new Map<string, { entry: ResourceEntry<ClusterConfig>; cluster: Cluster }>();
 
   constructor(o: ClusterManagerOptions) {
     this.#o = o;
@@ -74,28 +77,63 @@ export class ClusterManager implements ClusterLookup {
   onSnapshot(snapshot: XdsSnapshot): void {
     for (const [name, entry] of snapshot.clusters) {
       const current = this.#clusters.get(name);
-      let cluster = current?.cluster;
-      if (!current || current.entry !== entry) {
+      const warming = this.#warming.get(name);
+      if (current?.entry === entry && warming) {
+        // Back to the version in service: the one warming is moot.
+        warming.cluster.close();
+        this.#warming.delete(name);
+      }
+      if ((!current || current.entry !== entry) && warming?.entry !== entry) {
         const settings = parseClusterSettings(entry.config, this.loadBalancers);
         if (!settings.ok) continue; // validated before acceptance; unreachable unless the registry changed
-        current?.cluster.close();
+        warming?.cluster.close();
+        this.#warming.delete(name);
         const o = this.#o;
-        cluster = new Cluster({
+        const cluster = new Cluster({
           config: entry.config, settings: settings.value, clock: o.clock, random: o.random, stats: this.#stats, secrets: o.secrets,
           originalDstAddressMap: o.originalDstAddressMap, canBindSource: o.canBindSource, defaultSourceAddress: o.defaultSourceAddress, dnsResolver: o.dnsResolver, log: o.log,
           previousEndpoints: entry.config.discovery.dns ? current?.cluster.endpoints : undefined,
         });
-        this.#clusters.set(name, { entry, cluster });
+        if (current && cluster.healthChecker) {
+          // Envoy warms an updated cluster with health checks through its first round of checks; the old
+          // version keeps serving until then, so traffic never meets hosts nobody has checked yet.
+          const next = { entry, cluster };
+          this.#warming.set(name, next);
+          cluster.healthChecker.onInitialRound(() => this.#promote(name, next));
+        } else {
+          current?.cluster.close();
+          this.#clusters.set(name, { entry, cluster });
+        }
       }
       const eds = entry.config.edsServiceName;
       const endpoints = eds !== undefined ? snapshot.endpoints.get(eds)?.config : undefined;
-      if (endpoints) cluster!.updateEndpoints(endpoints);
+      if (endpoints) {
+        this.#clusters.get(name)?.cluster.updateEndpoints(endpoints);
+        this.#warming.get(name)?.cluster.updateEndpoints(endpoints);
+      }
     }
     for (const [name, { cluster }] of this.#clusters) {
       if (snapshot.clusters.has(name)) continue;
       cluster.close();
       this.#clusters.delete(name);
     }
+    for (const [name, { cluster }] of this.#warming) {
+      if (snapshot.clusters.has(name)) continue;
+      cluster.close();
+      this.#warming.delete(name);
+    }
+  }
+
+  /** Clusters being warmed by their first round of health checks (not used by the router yet). */
+  get warmingClusterCount(): number {
+    return this.#warming.size;
+  }
+
+  #promote(name: string, next: { entry: ResourceEntry<ClusterConfig>; cluster: Cluster }): void {
+    if (this.#warming.get(name) !== next) return;
+    this.#warming.delete(name);
+    this.#clusters.get(name)?.cluster.close();
+    this.#clusters.set(name, next);
   }
 
   /** Host counters for /clusters. */
@@ -116,6 +154,8 @@ export class ClusterManager implements ClusterLookup {
 
   close(): void {
     for (const { cluster } of this.#clusters.values()) cluster.destroy();
+    for (const { cluster } of this.#warming.values()) cluster.destroy();
     this.#clusters.clear();
+    this.#warming.clear();
   }
 }

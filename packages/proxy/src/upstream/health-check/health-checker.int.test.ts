@@ -340,6 +340,36 @@ describe('health checks in a cluster', () => {
   });
 });
 
+describe('an updated cluster with health checks warms first', () => {
+  it('keeps the old version serving until every host of the new one had its first check', async () => {
+    let hcStatus: number | 'hang' = 'hang';
+    const srv = await httpServer(() => hcStatus);
+    const cm = new ClusterManager({ clock: new FakeClock(0), random: seededRandom(1), stats: new StatsRegistry() });
+    const version = (n: string, hc: boolean) => {
+      const r = parseCluster({
+        name: 'web', type: 'STATIC', connect_timeout: sec(1),
+        load_assignment: { cluster_name: 'web', endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: srv.port } } } }] }] },
+        ...(hc ? { health_checks: [{ timeout: sec(1), interval: sec(5), unhealthy_threshold: { value: 2 }, healthy_threshold: { value: 2 }, http_health_check: { path: '/ready' } }] } : {}),
+      });
+      if (!r.ok) throw new Error(r.errors.join());
+      return { name: 'web', config: r.value, wire: {}, version: n, lastUpdatedMs: 0 };
+    };
+    cm.onSnapshot(entrySnapshot(version('1', false)));
+    const v1 = cm.get('web')!;
+    cm.onSnapshot(entrySnapshot(version('2', true)));
+    await until(() => srv.heads.length === 1); // the first check is in flight, unanswered
+    assert.equal(cm.get('web'), v1, 'the old version serves while the new one warms');
+    assert.equal(cm.warmingClusterCount, 1);
+    hcStatus = 200;
+    srv.sockets.forEach((s) => s.write('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n'));
+    await until(() => cm.get('web') !== v1);
+    assert.equal(cm.warmingClusterCount, 0);
+    assert.equal(cm.get('web')!.prioritySet.allHosts[0].healthy, true);
+    cm.close();
+    await close(srv.server, srv.sockets);
+  });
+});
+
 function entrySnapshot(entry: ResourceEntry<ClusterConfig>): XdsSnapshot {
   return { listeners: new Map(), routes: new Map(), warmingListeners: new Map(), warmingClusters: new Map(), initialized: true, clusters: new Map([[entry.name, entry]]), endpoints: new Map() };
 }

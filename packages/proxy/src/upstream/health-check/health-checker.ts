@@ -59,6 +59,8 @@ export class HealthChecker {
   readonly #healthy: Gauge;
   readonly #sessions = new Map<Host, Session>();
   #closed = false;
+  #hostsSet = false;
+  #initialRound: (() => void)[] | null = [];
 
   constructor(o: HealthCheckerOptions) {
     this.#o = o;
@@ -69,9 +71,19 @@ export class HealthChecker {
     this.#healthy = o.stats.gauge(stat('healthy'));
   }
 
+  /**
+   * Calls `fn` once every host has had its first check (Envoy's initial health check round, which a
+   * cluster waits for before it is warm); at once if that already happened.
+   */
+  onInitialRound(fn: () => void): void {
+    if (this.#initialRound === null) fn();
+    else this.#initialRound.push(fn);
+  }
+
   /** Membership changed: new hosts start unhealthy and are checked at once; removed hosts stop being checked. */
   setHosts(hosts: readonly Host[]): void {
     if (this.#closed) return;
+    this.#hostsSet = true;
     const keep = new Set(hosts);
     for (const [host, session] of this.#sessions) {
       if (keep.has(host)) continue;
@@ -86,6 +98,16 @@ export class HealthChecker {
       session.start();
     }
     this.#updateGauge();
+    this.checkInitialRound();
+  }
+
+  /** After a check result or a membership change: fires the initial-round callbacks once every host was checked. */
+  checkInitialRound(): void {
+    const waiting = this.#initialRound;
+    if (waiting === null || !this.#hostsSet || this.#closed) return;
+    for (const s of this.#sessions.values()) if (!s.checked) return;
+    this.#initialRound = null;
+    for (const fn of waiting) fn();
   }
 
   close(): void {
@@ -135,6 +157,11 @@ class Session {
   /** A check is in flight (its result not yet counted). */
   #inFlight = false;
   #stopped = false;
+
+  /** Whether this host has had at least one check result. */
+  get checked(): boolean {
+    return !this.#firstCheck;
+  }
 
   constructor(checker: HealthChecker, host: Host) {
     this.#checker = checker;
@@ -314,6 +341,7 @@ class Session {
     this.#checker.options.onCheckSuccess?.(host);
     if (transition === 'changed') this.#checker.changed();
     this.#schedule(this.#interval('healthy', transition));
+    this.#checker.checkInitialRound();
   }
 
   #fail(type: HealthCheckFailureType): void {
@@ -336,6 +364,7 @@ class Session {
     this.#firstCheck = false;
     if (transition === 'changed') this.#checker.changed();
     this.#schedule(this.#interval('unhealthy', transition));
+    this.#checker.checkInitialRound();
   }
 
   /** Envoy's HealthCheckerImplBase::interval: chosen by the result of this check and whether a transition is pending. */

@@ -427,6 +427,55 @@ describe('TLS transport sockets, the TLS inspector and SDS (real sockets, real c
     }
   });
 
+  it('rotates the agent\'s default and ROOTCA on both sidecars (a new root) while a stream is in flight on the old mTLS connection', async () => {
+    const serverAgent = agentSecrets(reviews, ca);
+    const clientAgent = agentSecrets(productpage, ca);
+    const server = await startProxy('127.0.0.1', new SecretManager({ providers: [serverAgent] }));
+    const client = await startProxy('127.0.0.1', new SecretManager({ providers: [clientAgent] }));
+    try {
+      await server.push({
+        clusters: [edsCluster('inbound|9080||')],
+        endpoints: [assignment('inbound|9080||', [a])],
+        routes: [route('inbound', 'inbound|9080||')],
+        listeners: [inspectedListener('virtualInbound', [{
+          name: 'mtls',
+          match: { transport_protocol: 'tls' },
+          tls: downstreamTls({ require_client_certificate: { value: true }, common_tls_context: { tls_certificate_sds_secret_configs: [sds('default')], validation_context_sds_secret_config: sds('ROOTCA') } }),
+          route: 'inbound',
+        }])],
+      });
+      await client.push({
+        clusters: [edsCluster('reviews', { transport_socket: upstreamTls({ common_tls_context: {
+          tls_certificate_sds_secret_configs: [sds('default')],
+          combined_validation_context: { default_validation_context: { match_typed_subject_alt_names: [{ san_type: 'URI', matcher: { exact: REVIEWS } }] }, validation_context_sds_secret_config: sds('ROOTCA') },
+        } }) })],
+        endpoints: [assignment('reviews', [{ host: '127.0.0.1', port: server.port('virtualInbound') }])],
+        routes: [route('out', 'reviews')],
+        listeners: [listener('outbound', 'out')],
+      });
+      const out = client.port('outbound');
+      const inFlight = get(out, '/hold/rotation');
+      await until(() => a.held === 1, 'the upstream to hold the request');
+
+      const newRoot = await createTestCa({ commonName: 'Rotated Root' });
+      const buf = (x: string) => ({ kind: 'inline' as const, value: Buffer.from(x) });
+      for (const [agent, identity] of [[serverAgent, REVIEWS], [clientAgent, PRODUCTPAGE]] as const) {
+        const cert = await newRoot.issue({ uris: [identity] });
+        agent.set({ name: 'ROOTCA', tlsCertificate: undefined, validationContext: { trustedCa: buf(newRoot.certPem), matchTypedSubjectAltNames: [], acceptUntrusted: false } });
+        agent.set({ name: 'default', tlsCertificate: { certificateChain: buf(cert.chainPem), privateKey: buf(cert.keyPem) }, validationContext: undefined });
+      }
+      const fresh = await get(out, '/after-rotation');
+      assert.equal(fresh.status, 200, `a new connection under the new root: ${fresh.body}`);
+      assert.equal(client.proxy.stats.counter('cluster.reviews.ssl.handshake').value, 2);
+      a.release();
+      const held = await inFlight;
+      assert.equal(held.status, 200, 'the stream in flight on the old connection completed');
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
   it('rotates an SDS secret: new connections get the new certificate while a stream in flight on the old one completes', async () => {
     const p = await startProxy('127.0.0.1', new SecretManager());
     try {

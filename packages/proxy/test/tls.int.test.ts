@@ -476,6 +476,38 @@ describe('TLS transport sockets, the TLS inspector and SDS (real sockets, real c
     }
   });
 
+  it('survives hostile TLS input: junk after a record header, an oversized ClientHello, a client that resets mid-handshake, plaintext on a TLS-only chain', async () => {
+    const p = await startProxy('127.0.0.1', new SecretManager({ providers: [agentSecrets(reviews, ca)] }));
+    try {
+      await p.push({
+        clusters: [edsCluster('a')],
+        endpoints: [assignment('a', [a])],
+        routes: [route('ra', 'a')],
+        listeners: [inspectedListener('gw', [{ name: 'tls', tls: downstreamTls({ common_tls_context: { tls_certificate_sds_secret_configs: [sds('default')] } }), route: 'ra' }])],
+      });
+      const port = p.port('gw');
+      const closes = async (bytes: Buffer, reset = false) => {
+        const s = netConnect({ host: '127.0.0.1', port });
+        s.on('error', () => {});
+        s.resume(); // read the alert and the FIN, so 'close' can come
+        await once(s, 'connect');
+        s.write(bytes);
+        if (reset) s.resetAndDestroy();
+        else await once(s, 'close');
+      };
+      await closes(Buffer.concat([Buffer.from([0x16, 0x03, 0x01, 0x00, 0x40, 0x01, 0x00, 0x00, 0x3c]), Buffer.alloc(60, 0xff)]));
+      await closes(Buffer.concat([Buffer.from([0x16, 0x03, 0x01, 0xff, 0xff, 0x01, 0xff, 0xff, 0xff]), Buffer.alloc(0xfffb, 0x41), Buffer.from([0x16, 0x03, 0x01, 0x00, 0x01, 0x00])]));
+      await closes(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x40, 0x01]), true);
+      await closes(Buffer.from('GET / HTTP/1.1\r\nHost: reviews\r\n\r\n'));
+      await until(() => p.proxy.stats.counter('tls_inspector.client_hello_too_large').value === 1, 'the oversized ClientHello to be counted');
+      const r = await httpsGet(port, '/still-fine', { ca: ca.certPem });
+      assert.equal(r.status, 200, 'the listener still serves');
+      assert.ok(p.proxy.stats.counter('listener.127.0.0.1_0.ssl.connection_error').value >= 2, 'failed handshakes are counted');
+    } finally {
+      await p.close();
+    }
+  });
+
   it('rotates an SDS secret: new connections get the new certificate while a stream in flight on the old one completes', async () => {
     const p = await startProxy('127.0.0.1', new SecretManager());
     try {

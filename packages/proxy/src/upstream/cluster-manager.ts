@@ -3,8 +3,8 @@
  * client's snapshot, whose clusters are already warm (an EDS cluster is
  * active only once its endpoints arrived), creates a Cluster per active
  * cluster, feeds it EDS updates, rebuilds it when its config changes and
- * drains the old one (a new version with active health checks first warms
- * through its initial round of checks while the old one keeps serving), and
+ * drains the old one (a cluster with active health checks first warms
+ * through its initial round of checks, the old version serving meanwhile), and
  * removes clusters CDS no longer lists. The router
  * looks clusters up by name per request; validateCluster is the hook the
  * xDS client calls so that bad circuit breakers, outlier detection or LB
@@ -94,9 +94,10 @@ export class ClusterManager implements ClusterLookup {
           originalDstAddressMap: o.originalDstAddressMap, canBindSource: o.canBindSource, defaultSourceAddress: o.defaultSourceAddress, dnsResolver: o.dnsResolver, log: o.log,
           previousEndpoints: entry.config.discovery.dns ? current?.cluster.endpoints : undefined,
         });
-        if (current && cluster.healthChecker) {
-          // Envoy warms an updated cluster with health checks through its first round of checks; the old
-          // version keeps serving until then, so traffic never meets hosts nobody has checked yet.
+        if (cluster.healthChecker) {
+          // Envoy warms a cluster with health checks through its first round of checks: a new one is not
+          // routable yet (503 NC), an updated one leaves the old version serving, so traffic never meets
+          // hosts nobody has checked.
           const next = { entry, cluster };
           this.#warming.set(name, next);
           cluster.healthChecker.onInitialRound(() => this.#promote(name, next));

@@ -326,9 +326,9 @@ describe('health checks in a cluster', () => {
     if (!r.ok) throw new Error(r.errors.join());
     const entry = { name: 'web', config: r.value, wire: {}, version: '1', lastUpdatedMs: 0 };
     cm.onSnapshot({ listeners: new Map(), routes: new Map(), warmingListeners: new Map(), warmingClusters: new Map(), initialized: true, clusters: new Map([['web', entry]]), endpoints: new Map() });
-    const cluster = cm.get('web')!;
     const hcStat = (s: string) => stats.metrics().find((m) => m.stat.name === `cluster.web.health_check.${s}`)?.value;
     await until(() => hcStat('attempt') === 2 && (hcStat('success') ?? 0) + (hcStat('failure') ?? 0) === 2);
+    const cluster = cm.get('web')!; // routable once its first round of checks is done
     for (let i = 0; i < 20; i++) assert.equal(cluster.picker.pick(null)!.port, good.port);
     const text = formatClustersText({ ...entrySnapshot(entry) }, { adsClusterName: 'xds-grpc', adsAddress: { host: '127.0.0.1', port: 15010 } } as BootstrapConfig, (c, a) => cm.hostStats(c, a));
     assert.match(text, new RegExp(`web::127\\.0\\.0\\.1:${bad.port}::health_flags::/failed_active_hc\\n`));
@@ -341,7 +341,7 @@ describe('health checks in a cluster', () => {
 });
 
 describe('an updated cluster with health checks warms first', () => {
-  it('keeps the old version serving until every host of the new one had its first check', async () => {
+  it('is not routable while new, and keeps the old version serving when updated, until every host had its first check', async () => {
     let hcStatus: number | 'hang' = 'hang';
     const srv = await httpServer(() => hcStatus);
     const cm = new ClusterManager({ clock: new FakeClock(0), random: seededRandom(1), stats: new StatsRegistry() });
@@ -354,6 +354,13 @@ describe('an updated cluster with health checks warms first', () => {
       if (!r.ok) throw new Error(r.errors.join());
       return { name: 'web', config: r.value, wire: {}, version: n, lastUpdatedMs: 0 };
     };
+    cm.onSnapshot(entrySnapshot(version('0', true)));
+    await until(() => srv.heads.length === 1);
+    assert.equal(cm.get('web'), undefined, 'a new cluster is warming: not routable');
+    srv.sockets.forEach((s) => s.destroy()); // a failed first check completes the round too
+    await until(() => cm.get('web') !== undefined);
+    assert.equal(cm.get('web')!.prioritySet.allHosts[0].healthy, false);
+    srv.heads.length = 0;
     cm.onSnapshot(entrySnapshot(version('1', false)));
     const v1 = cm.get('web')!;
     cm.onSnapshot(entrySnapshot(version('2', true)));

@@ -184,6 +184,35 @@ interface LightResponse {
 
 type Stream = ClientDuplexStream<DiscoveryRequest, LightResponse>;
 
+/** A subscription list's `resource_names` entries (field 3), encoded once per list: every proxy sends the same names on every ACK. */
+const encodedNames = new WeakMap<readonly string[], Buffer>();
+
+function stringField(field: number, value: string): Buffer {
+  const bytes = Buffer.from(value);
+  const head: number[] = [(field << 3) | 2];
+  for (let n = bytes.length; ; n = Math.floor(n / 128)) {
+    if (n < 128) {
+      head.push(n);
+      break;
+    }
+    head.push((n % 128) | 128);
+  }
+  return Buffer.concat([Buffer.from(head), bytes]);
+}
+
+/** DiscoveryRequest bytes, as protobuf writes them; the first request of a stream (with its node) goes through the real serializer. */
+function writeLightRequest(r: DiscoveryRequest, serialize: (r: DiscoveryRequest) => Buffer): Buffer {
+  if (r.node || r.error_detail || !r.resource_names) return serialize(r);
+  let names = encodedNames.get(r.resource_names);
+  if (!names) encodedNames.set(r.resource_names, (names = Buffer.concat(r.resource_names.map((n) => stringField(3, n)))));
+  return Buffer.concat([
+    ...(r.version_info ? [stringField(1, r.version_info)] : []),
+    names,
+    stringField(4, r.type_url ?? ''),
+    ...(r.response_nonce ? [stringField(5, r.response_nonce)] : []),
+  ]);
+}
+
 /**
  * Reads a serialized DiscoveryResponse's version_info (1), type_url (4) and
  * nonce (5) and skips its resources (2) without materializing them: a real
@@ -227,7 +256,7 @@ class LightAdsClient {
 
   constructor(client: Client, nodeId: string, subscriptions: ReadonlyMap<string, string[]>, onAck: () => void) {
     const method = adsServiceDefinition().StreamAggregatedResources as MethodDefinition<object, object>;
-    this.#stream = client.makeBidiStreamRequest(method.path, method.requestSerialize, readLightResponse) as unknown as Stream;
+    this.#stream = client.makeBidiStreamRequest(method.path, (r: DiscoveryRequest) => writeLightRequest(r, method.requestSerialize), readLightResponse) as unknown as Stream;
     this.#onAck = onAck;
     this.#stream.on('data', (r: LightResponse) => this.#onResponse(r));
     this.#stream.on('error', () => {});
@@ -384,6 +413,7 @@ async function main(): Promise<void> {
       t = performance.now();
       const r = await measurePush(n, k, objects);
       pushes.push(row([n, k, fmt(r.initialSyncMs), `${(r.syncBytesPerProxy / 2 ** 20).toFixed(1)} MB`, fmt(r.serverPushMs), fmt(r.fullPushMs), fmt(r.convergenceP50Ms), fmt(r.convergenceP99Ms), `${r.rssIdleMb.toFixed(0)} MB`, `${r.rssMb.toFixed(0)} MB`, `${r.heapMb.toFixed(0)} MB`, `${r.buffersMb.toFixed(0)} MB`]));
+      console.error(pushes.at(-1));
       console.error(`push: ${n} services × ${k} proxies done in ${fmt(performance.now() - t)} (${fmt(performance.now() - started)} so far)`);
       (globalThis as { gc?: () => void }).gc?.();
     }

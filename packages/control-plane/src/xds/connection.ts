@@ -2,7 +2,13 @@
  * One ADS stream from one proxy: its identity, its per-type watches, and a
  * writer that honours backpressure: responses queue, in order, while the
  * stream's buffer is full (until 'drain') or while the server's WriteBudget
- * of bytes in flight is used up (until some stream's write completes).
+ * of bytes in flight is used up. A response sent with its nonce holds its
+ * bytes until the proxy answers that nonce or a later one (ACK or NACK: it
+ * has then received and parsed it; node's HTTP/2 completes a write long
+ * before the bytes leave the process, so completion bounds nothing), or
+ * until the stream closes; one without a nonce until its write completes.
+ * A proxy that never answers holds its own responses' bytes while it stays
+ * connected.
  */
 import type { Proxy } from '../model/proxy.ts';
 import { TypeWatch } from './type-watch.ts';
@@ -19,6 +25,7 @@ export interface ResponseWriter<Res> {
 interface Pending<Res> {
   readonly message: Res;
   readonly bytes: number;
+  readonly nonce: string | undefined;
 }
 
 export class Connection<Res = unknown> {
@@ -33,6 +40,8 @@ export class Connection<Res = unknown> {
   readonly #queue: Pending<Res>[] = [];
   /** Bytes this connection holds of the budget (given back on close, since a cancelled stream never completes its writes). */
   #holding = 0;
+  /** nonce → bytes held until the proxy answers it, in send order. */
+  readonly #unanswered = new Map<string, number>();
   #blocked = false;
   #waiting = false;
   #closed = false;
@@ -56,11 +65,24 @@ export class Connection<Res = unknown> {
     return w;
   }
 
-  /** Queues a response of about `bytes` serialized bytes and writes what it can. */
-  send(message: Res, bytes = 0): void {
+  /** Queues a response of about `bytes` serialized bytes (held until `nonce` is answered, if given) and writes what it can. */
+  send(message: Res, bytes = 0, nonce?: string): void {
     if (this.#closed) return;
-    this.#queue.push({ message, bytes });
+    this.#queue.push({ message, bytes, nonce });
     this.#pump();
+  }
+
+  /** The proxy answered `nonce` (ACK or NACK): it has received that response and every earlier one. */
+  answered(nonce: string): void {
+    if (!this.#unanswered.has(nonce)) return;
+    let released = 0;
+    for (const [n, bytes] of this.#unanswered) {
+      this.#unanswered.delete(n);
+      released += bytes;
+      if (n === nonce) break;
+    }
+    this.#holding -= released;
+    if (released > 0) this.#budget.release(released);
   }
 
   /** Responses not yet written (queued behind backpressure or the budget). */
@@ -74,6 +96,7 @@ export class Connection<Res = unknown> {
     this.#queue.length = 0;
     const held = this.#holding;
     this.#holding = 0;
+    this.#unanswered.clear();
     if (held > 0) this.#budget.release(held);
   }
 
@@ -99,7 +122,8 @@ export class Connection<Res = unknown> {
   #writeHead(): void {
     const next = this.#queue.shift()!;
     this.#holding += next.bytes;
-    let released = false;
+    if (next.nonce !== undefined) this.#unanswered.set(next.nonce, next.bytes);
+    let released = next.nonce !== undefined;
     const done = () => {
       if (released || this.#closed) return;
       released = true;

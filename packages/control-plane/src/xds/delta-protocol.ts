@@ -20,6 +20,7 @@ export function onDeltaRequest<P>(ctx: ServerContext<P>, connection: Connection<
   const typeUrl = request.type_url ?? '';
   const nonce = request.response_nonce ?? '';
   const existing = connection.watches.get(typeUrl);
+  if (nonce !== '') connection.answered(nonce);
 
   if (request.error_detail) {
     if (existing) recordNack(ctx, connection, existing, nonce, request.error_detail);
@@ -82,7 +83,7 @@ export function sendDelta<P>(
     type_url: watch.typeUrl,
     removed_resources: removed,
     nonce,
-  }, changed.reduce((n, r) => n + r.any.value.byteLength, 0));
+  }, changed.reduce((n, r) => n + r.any.value.byteLength, 0), nonce);
   for (const r of changed) watch.known.set(r.name, r.hash);
   for (const name of removed) watch.known.delete(name);
   watch.onSent(nonce, version, ctx.clock.now());

@@ -23,6 +23,7 @@ export function onSotwRequest<P>(ctx: ServerContext<P>, connection: Connection<S
   const nonce = request.response_nonce ?? '';
   const names = request.resource_names ?? [];
   const existing = connection.watches.get(typeUrl);
+  if (nonce !== '') connection.answered(nonce);
 
   if (request.error_detail) {
     if (existing) recordNack(ctx, connection, existing, nonce, request.error_detail);
@@ -55,7 +56,7 @@ export function sendSotw<P>(ctx: ServerContext<P>, connection: Connection<SotwRe
   const nonce = ctx.nextNonce();
   const { version } = ctx.snapshot();
   const response = new PackedDiscoveryResponse({ version_info: version, type_url: watch.typeUrl, nonce }, output.wire());
-  connection.send(response, response.byteLength);
+  connection.send(response, response.byteLength, nonce);
   watch.onSent(nonce, version, ctx.clock.now());
   watch.sentNames = () => output.names();
   watch.sentSetHash = output.hash;

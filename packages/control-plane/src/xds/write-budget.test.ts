@@ -63,4 +63,20 @@ describe('WriteBudget across connections', () => {
     a.complete(); // a late completion after close changes nothing
     assert.equal(budget.inFlightBytes, 50);
   });
+
+  it('holds a response sent with its nonce until the proxy answers that nonce or a later one, whatever the write did', () => {
+    const budget = new WriteBudget(100);
+    const a = new FakeWriter();
+    const b = new FakeWriter();
+    const ca = connection(a, budget, 'a');
+    ca.send('cds', 40, 'n-1');
+    ca.send('eds', 40, 'n-2');
+    connection(b, budget, 'b').send('b1', 40, 'n-3');
+    a.complete();
+    a.complete();
+    assert.deepEqual(b.written, [], 'written out, not yet answered');
+    ca.answered('n-2'); // answering the later nonce answers the earlier one too
+    assert.deepEqual(b.written, ['b1']);
+    assert.equal(budget.inFlightBytes, 40);
+  });
 });
